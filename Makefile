@@ -1,0 +1,35 @@
+# Castwright — every set-up step lives here, so a fresh Debian/Ubuntu machine needs only
+# `make run` or `make test`. The scripts it calls are in scripts/.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup deps ui run test check bindings e2e clean
+
+help:
+	@echo "make run    install what is missing, build the UI and open Castwright"
+	@echo "make test   install what is missing and run every check (see README)"
+	@echo "make bindings   regenerate ui/src/lib/bindings.ts from the Rust commands"
+
+# System packages (apt), Node packages (npm ci) and cargo tools, each only when missing.
+deps:
+	@scripts/install-deps.sh
+
+ui: deps
+	npm --prefix ui run build
+
+run: ui
+	cargo run --bin castwright
+
+test:
+	@scripts/test.sh
+
+bindings:
+	CASTWRIGHT_UPDATE_BINDINGS=1 cargo test --test bindings
+
+e2e: ui
+	@scripts/e2e.sh
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

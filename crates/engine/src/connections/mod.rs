@@ -1,0 +1,15 @@
+//! Connections: where AI calls go (OpenRouter, the demo emulator, another OpenAI-compatible
+//! endpoint), and the bookkeeping around their keys. The keys themselves live in the keychain;
+//! the database only remembers when a key was set, for the rotation reminder.
+
+mod openrouter_key;
+
+pub use openrouter_key::{
+    delete_openrouter_key, key_status, set_openrouter_key, KeyError, KeyStatus,
+};
+
+/// Migration 1: the `connections` table.
+pub const SCHEMA_V1: &str = include_str!("schema_v1.sql");
+
+/// The id of the built-in OpenRouter connection.
+pub const OPENROUTER: &str = "openrouter";

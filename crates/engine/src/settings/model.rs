@@ -1,0 +1,82 @@
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The app's colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Which default model chains new episodes start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// Models the connection's catalog offers today, tier for tier.
+    #[default]
+    Current,
+    /// The product's original stage design (Mixtral, Claude Opus, GPT-4 Turbo, …).
+    Original,
+}
+
+/// Every setting, with its default. Money is a decimal, written as a string in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Settings {
+    pub theme: Theme,
+    /// Spending limit given to each new episode, in USD.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
+    pub default_budget_usd: Decimal,
+    /// Optional cap on everything spent in a calendar month, in USD.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub monthly_limit_usd: Option<Decimal>,
+    /// Warn when the OpenRouter credit falls below this, in USD.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
+    pub low_balance_alert_usd: Decimal,
+    /// Send `provider.data_collection: "deny"` on every OpenRouter call.
+    pub privacy_deny_data_collection: bool,
+    pub default_preset: Preset,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: Theme::System,
+            default_budget_usd: Decimal::new(300, 2),
+            monthly_limit_usd: None,
+            low_balance_alert_usd: Decimal::new(200, 2),
+            privacy_deny_data_collection: false,
+            default_preset: Preset::Current,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks values a producer could mistype; the message says what to change.
+    pub fn validate(&self) -> Result<(), String> {
+        let cent = Decimal::new(1, 2);
+        if self.default_budget_usd < cent {
+            return Err("The spending limit per episode must be at least $0.01.".into());
+        }
+        if self.default_budget_usd.scale() > 10 {
+            return Err("The spending limit per episode has too many decimal places.".into());
+        }
+        if let Some(monthly) = self.monthly_limit_usd {
+            if monthly < cent {
+                return Err("The monthly limit must be at least $0.01, or turned off.".into());
+            }
+        }
+        if self.low_balance_alert_usd.is_sign_negative() {
+            return Err("The low-credit warning cannot be below $0.00.".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,16 @@
+//! Ordered schema migrations. Each migration's SQL lives beside the domain that owns its
+//! tables; this list only fixes their order. A migration, once released, never changes:
+//! new columns and tables come as new entries.
+
+/// One step of the schema; `version` is what `PRAGMA user_version` holds after it.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "connections",
+    sql: crate::connections::SCHEMA_V1,
+}];

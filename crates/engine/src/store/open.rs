@@ -1,0 +1,139 @@
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::migrations::MIGRATIONS;
+use super::StoreError;
+use crate::paths::DATABASE_FILE;
+
+/// The newest schema this build understands.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+/// An open, checked, migrated database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir`.
+    pub fn open_in(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Folder {
+            path: data_dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        Store::open(&data_dir.join(DATABASE_FILE))
+    }
+
+    /// Opens (creating if needed) the database file at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if path.exists() {
+            check_existing(path)?;
+        }
+        let conn = Connection::open(path)?;
+        configure(&conn)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        tracing::debug!(path = %store.path.display(), "database open");
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Applies every pending migration in one immediate transaction: either the database
+    /// reaches the new version whole, or it stays as it was.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Re-read inside the lock: another process may have migrated meanwhile.
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current > schema_version() {
+            return Err(StoreError::NewerVersion {
+                path,
+                found: current,
+                supported: schema_version(),
+            });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            tx.execute_batch(m.sql).map_err(|e| StoreError::Migration {
+                detail: format!("step {} ({}): {e}", m.version, m.name),
+            })?;
+            tx.pragma_update(None, "user_version", m.version)?;
+            tracing::info!(version = m.version, name = m.name, "database migrated");
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // A second process (the headless mode next to the app) waits instead of failing at once.
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(%mode, "database did not switch to WAL");
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+/// Checks an existing file without writing to it: it must be a SQLite database that passes
+/// `integrity_check` and was not written by a newer Castwright.
+fn check_existing(path: &Path) -> Result<(), StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| corrupt(e.to_string()))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| corrupt(e.to_string()))?;
+    if version > schema_version() {
+        return Err(StoreError::NewerVersion {
+            path: path.to_path_buf(),
+            found: version,
+            supported: schema_version(),
+        });
+    }
+    let mut stmt = conn
+        .prepare("PRAGMA integrity_check")
+        .map_err(|e| corrupt(e.to_string()))?;
+    let problems: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| corrupt(e.to_string()))?;
+    if problems.len() != 1 || problems[0] != "ok" {
+        let detail = problems.into_iter().take(3).collect::<Vec<_>>().join("; ");
+        return Err(corrupt(detail));
+    }
+    Ok(())
+}

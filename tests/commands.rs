@@ -1,0 +1,196 @@
+//! The Tauri commands through Tauri's mock runtime, with the real config (identifier,
+//! capabilities), a real SQLite file, a real settings file and the real keychain (run inside
+//! a D-Bus session with gnome-keyring, as `make test` does).
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+struct App {
+    _app: tauri::App<tauri::test::MockRuntime>,
+    window: WebviewWindow<tauri::test::MockRuntime>,
+}
+
+fn app(data_dir: &std::path::Path, service: &str) -> App {
+    // The engine reads these when the app sets up; each test binary has one process, and the
+    // tests in it run one at a time (see `serial`).
+    std::env::set_var("CASTWRIGHT_DATA_DIR", data_dir);
+    std::env::set_var("CASTWRIGHT_KEYCHAIN_SERVICE", service);
+    let mut app = castwright_lib::app_builder(mock_builder())
+        .build(tauri::generate_context!())
+        .expect("app builds");
+    // One turn of the event loop delivers `Ready`, which runs the app's setup hook.
+    app.run_iteration(|_, _| {});
+    let window = match app.get_webview_window("main") {
+        Some(w) => w,
+        None => WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("window"),
+    };
+    App { _app: app, window }
+}
+
+fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &app.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[test]
+fn key_lifecycle_never_returns_the_key() {
+    let _guard = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("castwright-cmdtest-{}", std::process::id());
+    let canary = "sk-or-v1-commandtest-canary-7f3a";
+    let app = app(dir.path(), &service);
+
+    assert_eq!(
+        invoke(&app, "key_status", json!({})).unwrap(),
+        json!({"has_key": false})
+    );
+
+    let set = invoke(&app, "set_key", json!({"key": canary})).unwrap();
+    assert_eq!(set, json!({"has_key": true}));
+    assert!(!set.to_string().contains(canary));
+    assert_eq!(
+        invoke(&app, "key_status", json!({})).unwrap(),
+        json!({"has_key": true})
+    );
+
+    // The database notes when the key was set, and never the key itself.
+    let db = rusqlite::Connection::open(dir.path().join("castwright.sqlite3")).unwrap();
+    let set_at: Option<String> = db
+        .query_row(
+            "SELECT key_set_at FROM connections WHERE id = 'openrouter'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(set_at.is_some());
+    drop(db);
+    for entry in walk(dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(canary),
+            "the key leaked into {}",
+            entry.display()
+        );
+    }
+
+    assert_eq!(
+        invoke(&app, "delete_key", json!({})).unwrap(),
+        json!({"has_key": false})
+    );
+    assert_eq!(
+        invoke(&app, "key_status", json!({})).unwrap(),
+        json!({"has_key": false})
+    );
+
+    let err = invoke(&app, "set_key", json!({"key": "   "})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("empty"));
+}
+
+#[test]
+fn settings_are_saved_through_the_store_and_read_by_the_engine() {
+    let _guard = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), "castwright-cmdtest-settings");
+
+    let view = invoke(&app, "get_settings", json!({})).unwrap();
+    assert_eq!(view["settings"]["default_budget_usd"], "3.00");
+    assert_eq!(view["notice"], Value::Null);
+
+    let mut settings = view["settings"].clone();
+    settings["theme"] = json!("dark");
+    settings["default_budget_usd"] = json!("5.50");
+    settings["privacy_deny_data_collection"] = json!(true);
+    invoke(&app, "save_settings", json!({"settings": settings})).unwrap();
+
+    // The file is in the overridden data folder, and the engine (the headless mode's reader)
+    // sees the same values.
+    let loaded = castwright_engine::settings::load(dir.path()).unwrap();
+    assert_eq!(
+        loaded.settings.theme,
+        castwright_engine::settings::Theme::Dark
+    );
+    assert_eq!(loaded.settings.default_budget_usd.to_string(), "5.50");
+    assert!(loaded.settings.privacy_deny_data_collection);
+
+    let mut bad = settings.clone();
+    bad["default_budget_usd"] = json!("0");
+    let err = invoke(&app, "save_settings", json!({"settings": bad})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let still = castwright_engine::settings::load(dir.path()).unwrap();
+    assert_eq!(
+        still.settings.default_budget_usd.to_string(),
+        "5.50",
+        "nothing overwritten"
+    );
+}
+
+#[test]
+fn a_settings_file_with_wrong_types_is_reported_once_read() {
+    let _guard = serial();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("settings.json"), r#"{"theme": [1,2]}"#).unwrap();
+    let app = app(dir.path(), "castwright-cmdtest-badsettings");
+    let view = invoke(&app, "get_settings", json!({})).unwrap();
+    assert_eq!(view["settings"]["theme"], "system");
+    assert!(view["notice"].as_str().unwrap().contains("theme"));
+}
+
+#[test]
+fn a_damaged_database_is_reported_and_the_window_still_opens() {
+    let _guard = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("castwright.sqlite3");
+    let garbage = vec![0x5Au8; 16384];
+    std::fs::write(&db, &garbage).unwrap();
+    let app = app(dir.path(), "castwright-cmdtest-baddb");
+    let info = invoke(&app, "app_info", json!({})).unwrap();
+    assert_eq!(info["startup_problem"]["code"], "database");
+    assert!(info["startup_problem"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("damaged"));
+    assert_eq!(info["data_dir"], dir.path().display().to_string());
+    let err = invoke(&app, "set_key", json!({"key": "sk-or-v1-x"})).unwrap_err();
+    assert_eq!(err["code"], "database");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        garbage,
+        "the file must not change"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
