@@ -32,10 +32,7 @@ phase() {
 # Rust tests need a D-Bus session with an unlocked Secret Service (gnome-keyring), so the
 # keychain tests talk to the real thing.
 rust_tests() {
-  dbus-run-session -- bash -c '
-    echo -n castwright-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    cargo test --workspace --all-targets --no-fail-fast
-  '
+  scripts/with-keyring.sh cargo test --workspace --all-targets --no-fail-fast
 }
 
 phase "install dependencies" scripts/install-deps.sh || true

@@ -1,0 +1,100 @@
+//! First run in the real window: see the first-run screen, enter a key, restart and find it
+//! still set (real keychain, real database), then remove it.
+
+mod support;
+
+use support::*;
+
+#[tokio::test]
+#[ignore = "needs Xvfb, a D-Bus session and tauri-driver: run scripts/e2e.sh"]
+async fn key_survives_a_restart_and_can_be_removed() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap().to_string();
+    let service = format!("castwright-e2e-{}", std::process::id());
+    let driver = Driver::start(&[
+        ("CASTWRIGHT_DATA_DIR", &data_dir),
+        ("CASTWRIGHT_KEYCHAIN_SERVICE", &service),
+    ]);
+    let canary = "sk-or-v1-e2e-canary-key-5d1c";
+
+    // First launch: no key, so the first-run screen.
+    let client = driver.launch().await;
+    wait_for(&client, "[data-testid=onboarding]").await;
+    screenshot(&client, "01-first-run").await;
+    let input = wait_for(&client, "[data-testid=key-input]").await;
+    input.send_keys(canary).await.unwrap();
+    wait_for(&client, "[data-testid=save-key]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "[data-testid=key-status]", "A key is set").await;
+    screenshot(&client, "02-key-set").await;
+    client.close().await.unwrap();
+
+    // The database noted when the key was set — and nothing on disk holds the key.
+    let db = rusqlite::Connection::open(data.path().join("castwright.sqlite3")).unwrap();
+    let set_at: Option<String> = db
+        .query_row(
+            "SELECT key_set_at FROM connections WHERE id = 'openrouter'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(set_at.is_some(), "key_set_at recorded");
+    drop(db);
+    assert_no_file_contains(data.path(), canary);
+
+    // Restart: the key is still there, so the app opens past the first-run screen.
+    let client = driver.launch().await;
+    wait_for(&client, "[data-testid=settings]").await;
+    wait_for_text(&client, "[data-testid=key-status]", "A key is set").await;
+    assert!(
+        client.find(css("[data-testid=onboarding]")).await.is_err(),
+        "first-run screen must not show when a key is set"
+    );
+    screenshot(&client, "03-settings-after-restart").await;
+
+    // Remove it (with confirmation): back to the first-run screen.
+    wait_for(&client, "[data-testid=remove-key]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "[data-testid=confirm-remove-key]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "[data-testid=onboarding]").await;
+    client.close().await.unwrap();
+
+    // And after another restart it is still gone.
+    let client = driver.launch().await;
+    wait_for(&client, "[data-testid=onboarding]").await;
+    client.close().await.unwrap();
+    let db = rusqlite::Connection::open(data.path().join("castwright.sqlite3")).unwrap();
+    let set_at: Option<String> = db
+        .query_row(
+            "SELECT key_set_at FROM connections WHERE id = 'openrouter'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(set_at.is_none(), "key_set_at cleared");
+}
+
+fn assert_no_file_contains(dir: &std::path::Path, needle: &str) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            assert_no_file_contains(&path, needle);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(needle),
+                "the key leaked into {}",
+                path.display()
+            );
+        }
+    }
+}
