@@ -3,10 +3,21 @@
 //! The Tauri shell and the headless `castwright produce` mode are both thin layers over this
 //! crate; neither holds behaviour of its own.
 
+pub mod budget;
+pub mod cache;
+pub mod catalog;
+pub mod clock;
 pub mod connections;
 pub mod error;
+pub mod export;
+pub mod gateway;
+pub mod ledger;
 pub mod logging;
+pub mod money;
+pub mod notes;
 pub mod paths;
+pub mod routing;
+pub mod script;
 pub mod secrets;
 pub mod settings;
 pub mod store;

@@ -9,8 +9,15 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "connections",
-    sql: crate::connections::SCHEMA_V1,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "connections",
+        sql: crate::connections::SCHEMA_V1,
+    },
+    Migration {
+        version: 2,
+        name: "request log, budget, cache, catalog",
+        sql: crate::ledger::SCHEMA_V2,
+    },
+];
