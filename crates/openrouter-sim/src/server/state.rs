@@ -1,0 +1,127 @@
+//! State shared by all requests: the catalog, the current scenario with its fault counters,
+//! and the ledger. Locks are std mutexes held only for short, await-free sections.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::catalog::Catalog;
+use crate::clock;
+use crate::faults::{Fault, FaultBook, Target};
+use crate::ledger::Ledger;
+use crate::scenario::Scenario;
+use crate::seeded::{self, Fnv};
+
+struct Runtime {
+    scenario: Arc<Scenario>,
+    faults: FaultBook,
+}
+
+pub struct Shared {
+    pub seed: u64,
+    pub catalog: Catalog,
+    runtime: Mutex<Runtime>,
+    ledger: Mutex<Ledger>,
+    requests: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not wedge the emulator; the data stays usable.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    pub fn new(seed: u64, scenario: Scenario, catalog: Catalog) -> Shared {
+        let faults = FaultBook::new(scenario.faults.len());
+        Shared {
+            seed,
+            catalog,
+            runtime: Mutex::new(Runtime {
+                scenario: Arc::new(scenario),
+                faults,
+            }),
+            ledger: Mutex::new(Ledger::default()),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    pub fn scenario(&self) -> Arc<Scenario> {
+        lock(&self.runtime).scenario.clone()
+    }
+
+    /// Replaces the scenario; fault counters start again.
+    pub fn set_scenario(&self, s: Scenario) {
+        let mut rt = lock(&self.runtime);
+        rt.faults = FaultBook::new(s.faults.len());
+        rt.scenario = Arc::new(s);
+    }
+
+    /// Forgets all billing, generations, cached prefixes and fault counters.
+    pub fn reset(&self) {
+        *lock(&self.ledger) = Ledger::default();
+        let mut rt = lock(&self.runtime);
+        rt.faults = FaultBook::new(rt.scenario.faults.len());
+        self.requests.store(0, Ordering::SeqCst);
+    }
+
+    pub fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        lock(&self.ledger)
+    }
+
+    /// Counts the attempt against the current scenario's rules; returns the faults that fire.
+    pub fn check_faults(&self, target: &Target<'_>) -> Vec<Fault> {
+        let mut rt = lock(&self.runtime);
+        let scenario = rt.scenario.clone();
+        rt.faults.check(&scenario.faults, self.seed, target)
+    }
+
+    /// A fresh request number (1, 2, …) since start or reset.
+    pub fn next_request(&self) -> u64 {
+        self.requests.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// `gen-<unix>-<20 letters and digits>`, drawn from the seed and the request number.
+    pub fn generation_id(&self, request_no: u64) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut rng = seeded::rng(
+            self.seed,
+            Fnv::default().str("gen-id").u64(request_no).finish(),
+        );
+        let tail: String = (0..20)
+            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+            .collect();
+        format!("gen-{}-{tail}", clock::unix_now())
+    }
+
+    /// Whether an endpoint with this uptime fails this attempt (only when the scenario asks).
+    pub fn uptime_failure(
+        &self,
+        scenario: &Scenario,
+        uptime: f64,
+        request_no: u64,
+        attempt: u64,
+    ) -> bool {
+        if !scenario.uptime_failures {
+            return false;
+        }
+        let topic = Fnv::default()
+            .str("uptime")
+            .u64(request_no)
+            .u64(attempt)
+            .finish();
+        let p_fail = ((100.0 - uptime) / 100.0).clamp(0.0, 1.0);
+        seeded::rng(self.seed, topic).random::<f64>() < p_fail
+    }
+}
+
+/// A catalog latency scaled by the scenario.
+pub fn scaled(ms: u64, scale: f64) -> Duration {
+    let secs = ms as f64 * scale / 1000.0;
+    if secs.is_finite() && secs > 0.0 {
+        Duration::from_secs_f64(secs)
+    } else {
+        Duration::ZERO
+    }
+}

@@ -1,0 +1,128 @@
+//! Deterministic text for a request: the same seed and request always give the same reply.
+//! The reply is built from the notes in the prompt and shaped by its markers (see
+//! [`source`]); JSON replies follow `response_format`.
+
+mod compose;
+pub mod schema;
+pub mod source;
+
+use serde_json::Value;
+
+use crate::request::{ChatRequest, OutputFormat};
+use crate::seeded::{self, Fnv};
+use crate::tokens;
+use source::{Source, Task};
+
+/// Writes the reply to `req` as the model would before `max_tokens` and `stop` apply.
+/// `budget` is the number of content tokens available; the text aims to end on its own
+/// within it.
+pub fn write(req: &ChatRequest, seed: u64, budget: u64) -> String {
+    let src = Source::read(&req.messages);
+    // A stated word target wins over the budget: the text aims at it and `max_tokens` cuts
+    // it short if need be (`finish_reason: "length"`), as with a real model. Without one,
+    // the text sizes itself to end within the budget.
+    let budget = if src.words.is_some() {
+        u64::MAX
+    } else {
+        budget
+    };
+    let mut rng = seeded::rng(
+        seed,
+        Fnv::default().str("text").u64(req.content_hash()).finish(),
+    );
+    let content = match req.output_format() {
+        OutputFormat::JsonSchema(schema) => json_within(budget, |compact| {
+            let sentences = src.cited_sentences();
+            schema::Filler::new(&schema, &sentences, &src.speakers, compact).value(&mut rng.clone())
+        }),
+        OutputFormat::JsonObject => json_within(budget, |_| match src.task {
+            Task::Verdict => compose::verdict_value(&src, &mut rng.clone()),
+            _ => compose::summary_value(&src),
+        }),
+        OutputFormat::Text => match src.task {
+            Task::Findings => compose::findings(&src, &mut rng, budget),
+            Task::Outline => compose::outline(&src, &mut rng, budget),
+            Task::Script => compose::script(&src, &mut rng, budget),
+            Task::Verdict => {
+                json_within(budget, |_| compose::verdict_value(&src, &mut rng.clone()))
+            }
+            Task::Prose => compose::prose(&src, &mut rng, budget),
+        },
+    };
+    content
+}
+
+/// A reasoning model's visible thinking about the request's material.
+pub fn reasoning(req: &ChatRequest) -> String {
+    think(&Source::read(&req.messages))
+}
+
+/// Pretty JSON if it fits the budget, else compact, else the compact form of the smaller
+/// variant (which the caller may still cut short, as a real model would).
+fn json_within(budget: u64, mut make: impl FnMut(bool) -> Value) -> String {
+    let full = make(false);
+    let pretty = serde_json::to_string_pretty(&full).unwrap_or_default();
+    if tokens::count(&pretty) <= budget {
+        return pretty;
+    }
+    let dense = full.to_string();
+    if tokens::count(&dense) <= budget {
+        return dense;
+    }
+    make(true).to_string()
+}
+
+/// A short visible chain of thought about the material.
+fn think(src: &Source) -> String {
+    let notes = src.notes.len();
+    let task = match src.task {
+        Task::Findings => "list the findings",
+        Task::Outline => "build an outline of claims",
+        Task::Script => "write the dialogue",
+        Task::Verdict => "check the script against the notes",
+        Task::Prose => "summarise the material",
+    };
+    let first = src
+        .cited_sentences()
+        .first()
+        .map(|(id, s)| format!(" The first point, from [{id}], is: {s}"))
+        .unwrap_or_default();
+    format!(
+        "I have {notes} note{} to work from and need to {task}.{first} I'll keep every claim tied to its note and stay within the length asked for.",
+        if notes == 1 { "" } else { "s" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn req(v: Value) -> ChatRequest {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn same_seed_same_text_and_seed_changes_it() {
+        let r = req(json!({"messages": [
+            {"role": "system", "content": "TASK: script\nWORDS: 200"},
+            {"role": "user", "content": "<<<NOTES\n[n1] A\nOne fact is here. Another fact is there. A third fact is everywhere.\nNOTES>>>"}
+        ]}));
+        let a = write(&r, 1, 10_000);
+        assert_eq!(a, write(&r, 1, 10_000));
+        assert_ne!(a, write(&r, 2, 10_000));
+    }
+
+    #[test]
+    fn json_object_and_verdict_are_valid_json() {
+        let r = req(json!({"messages": [
+            {"role": "system", "content": "TASK: verdict"},
+            {"role": "user", "content": "<<<NOTES\nThe bridge opened in 1937 after four years.\nNOTES>>>"}
+        ], "response_format": {"type": "json_object"}}));
+        let v: Value = serde_json::from_str(&write(&r, 0, 10_000)).unwrap();
+        assert!(v["score"].is_number());
+        let thinking = reasoning(&r);
+        assert!(!thinking.is_empty());
+        assert!(!thinking.contains("TASK"));
+    }
+}
