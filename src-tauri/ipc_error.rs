@@ -40,7 +40,14 @@ from_engine!(
     castwright_engine::store::StoreError,
     castwright_engine::settings::SettingsError,
     castwright_engine::connections::KeyError,
+    castwright_engine::pipeline::PipelineError,
 );
+
+impl From<rusqlite::Error> for IpcError {
+    fn from(err: rusqlite::Error) -> Self {
+        IpcError::new(ErrorCode::Database, format!("Castwright's database reported an error: {err}"))
+    }
+}
 
 #[cfg(test)]
 mod tests {

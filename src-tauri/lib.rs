@@ -2,6 +2,7 @@
 //! engine, and maps the error; all behaviour lives in `castwright-engine`.
 
 mod commands;
+mod desktop;
 mod ipc_error;
 mod settings_file;
 mod state;
@@ -20,6 +21,40 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::secrets::delete_key,
         commands::settings::get_settings,
         commands::settings::save_settings,
+        commands::connection::connection_status,
+        commands::connection::use_connection,
+        commands::connection::test_connection,
+        commands::connection::open_link,
+        commands::episodes::list_episodes,
+        commands::episodes::new_episode_brief,
+        commands::episodes::create_episode,
+        commands::episodes::get_episode,
+        commands::episodes::update_episode,
+        commands::episodes::rename_episode,
+        commands::episodes::duplicate_episode,
+        commands::episodes::archive_episode,
+        commands::episodes::delete_episode,
+        commands::episodes::set_stage_plan,
+        commands::episodes::stage_presets,
+        commands::episodes::check_stage_plan,
+        commands::notes::add_note_paths,
+        commands::notes::pick_note_files,
+        commands::notes::add_pasted_note,
+        commands::notes::list_notes,
+        commands::notes::remove_note,
+        commands::notes::reorder_notes,
+        commands::run::estimate_run,
+        commands::run::run_episode,
+        commands::run::cancel_run,
+        commands::run::run_state,
+        commands::run::cost_report,
+        commands::versions::list_versions,
+        commands::versions::latest_outputs,
+        commands::versions::save_edit,
+        commands::versions::restore_version,
+        commands::versions::script_view,
+        commands::export::export_script,
+        commands::export::show_in_folder,
     ])
 }
 
@@ -42,6 +77,8 @@ pub fn app_builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Buil
     let specta = specta_builder::<R>();
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             let state = AppState::open(app.handle())?;

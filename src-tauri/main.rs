@@ -2,5 +2,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // `castwright produce …` runs an episode headless: no window, no display, no D-Bus. It
+    // must be decided before anything touches GTK or Tauri.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("produce") {
+        let code = castwright_engine::headless::main(args[1..].to_vec());
+        std::process::exit(code);
+    }
     castwright_lib::run();
 }

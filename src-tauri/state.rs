@@ -1,58 +1,161 @@
-//! What the commands share: where the data lives, the keychain, and the database.
+//! What the commands share: where the data lives, the keychain, the database, the active
+//! connection (OpenRouter or the demo) and the runs in flight.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use castwright_engine::secrets::Keychain;
+use castwright_engine::gateway::Client;
+use castwright_engine::pipeline::Runner;
+use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
+use castwright_engine::secrets::{Keychain, Sensitive, OPENROUTER_ACCOUNT};
+use castwright_engine::settings::{self, ConnectionChoice};
 use castwright_engine::store::Store;
 use castwright_engine::{paths, ErrorCode};
+use tokio_util::sync::CancellationToken;
 
+use crate::desktop::{Desktop, TauriDesktop};
 use crate::settings_file::SettingsFile;
 use crate::IpcError;
+
+/// The connection in use, built on first need and rebuilt when the choice or key changes.
+pub struct Active {
+    pub choice: ConnectionChoice,
+    pub runner: Arc<Runner>,
+    /// The in-process emulator behind the demo; stops when dropped.
+    _sim: Option<openrouter_sim::SimServer>,
+}
 
 pub struct AppState {
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     pub keychain: Keychain,
     pub settings_file: SettingsFile,
+    pub desktop: Arc<dyn Desktop>,
     /// The database, or why it cannot be used. A damaged or newer database must not stop the
     /// window from opening: the UI shows the message and what to do.
-    db: Result<Mutex<Store>, IpcError>,
+    db: Result<Arc<Mutex<Store>>, IpcError>,
+    active: tokio::sync::Mutex<Option<Active>>,
+    runs: Mutex<HashMap<String, CancellationToken>>,
 }
 
 impl AppState {
     pub fn open<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<AppState, IpcError> {
         let data_dir = paths::data_dir().map_err(|e| IpcError::internal(e.to_string()))?;
         let log_dir = paths::log_dir().map_err(|e| IpcError::internal(e.to_string()))?;
-        let db = Store::open_in(&data_dir).map(Mutex::new).map_err(|e| {
+        let db = Store::open_in(&data_dir).map(|s| Arc::new(Mutex::new(s))).map_err(|e| {
             tracing::error!(error = %e, "database unavailable");
             IpcError::from(e)
         });
         let settings_file = SettingsFile::new(app, &data_dir);
         Ok(AppState {
+            desktop: Arc::new(TauriDesktop::new(app.clone())),
             settings_file,
             data_dir,
             log_dir,
             keychain: Keychain::from_env(),
             db,
+            active: tokio::sync::Mutex::new(None),
+            runs: Mutex::new(HashMap::new()),
         })
     }
 
     /// The database, or the reason it cannot be used.
     pub fn db(&self) -> Result<MutexGuard<'_, Store>, IpcError> {
-        match &self.db {
-            Ok(store) => store.lock().map_err(|_| {
-                IpcError::new(
-                    ErrorCode::Internal,
-                    "An earlier action failed part-way. Restart Castwright; nothing saved was lost.",
-                )
-            }),
-            Err(err) => Err(err.clone()),
-        }
+        Ok(self.db_arc_ref()?.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn db_arc_ref(&self) -> Result<&Arc<Mutex<Store>>, IpcError> {
+        self.db.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn db_arc(&self) -> Result<Arc<Mutex<Store>>, IpcError> {
+        self.db_arc_ref().cloned()
     }
 
     /// Why the database cannot be used, if it cannot.
     pub fn db_problem(&self) -> Option<&IpcError> {
         self.db.as_ref().err()
+    }
+
+    /// Forgets the active connection (after the key or the choice changed).
+    pub async fn reset_connection(&self) {
+        *self.active.lock().await = None;
+    }
+
+    /// The runner for the connection the settings choose, starting the demo if needed.
+    pub async fn runner(&self) -> Result<Arc<Runner>, IpcError> {
+        let loaded = settings::load(&self.data_dir)?.settings;
+        let mut guard = self.active.lock().await;
+        if let Some(a) = guard.as_ref().filter(|a| a.choice == loaded.connection) {
+            return Ok(a.runner.clone());
+        }
+        let store = self.db_arc()?;
+        let (client, profile, sim) = match loaded.connection {
+            ConnectionChoice::Demo => {
+                let sim = castwright_engine::demo::start().await.map_err(|e| IpcError::internal(e.to_string()))?;
+                let client = Client::new(&sim.api_base(), Some(Sensitive::new(castwright_engine::demo::DEMO_KEY.into())))
+                    .map_err(|e| IpcError::internal(e.to_string()))?;
+                let profile = ConnectionProfile {
+                    id: castwright_engine::demo::CONNECTION_ID.into(),
+                    kind: ConnectionKind::Demo,
+                    deny_data_collection: loaded.privacy_deny_data_collection,
+                    limit_off: false,
+                };
+                (client, profile, Some(sim))
+            }
+            ConnectionChoice::Openrouter => {
+                let key = self.keychain.get(OPENROUTER_ACCOUNT)?.ok_or_else(|| {
+                    IpcError::new(
+                        ErrorCode::KeyMissing,
+                        "No OpenRouter key is set. Paste your key, or try Castwright without one.",
+                    )
+                })?;
+                let base = std::env::var("CASTWRIGHT_OPENROUTER_BASE_URL")
+                    .unwrap_or_else(|_| "https://openrouter.ai/api/v1".into());
+                let client = Client::new(&base, Some(key)).map_err(|e| IpcError::internal(e.to_string()))?;
+                let profile = ConnectionProfile {
+                    id: castwright_engine::connections::OPENROUTER.into(),
+                    kind: ConnectionKind::OpenRouter,
+                    deny_data_collection: loaded.privacy_deny_data_collection,
+                    limit_off: false,
+                };
+                (client, profile, None)
+            }
+        };
+        let router = Router::new(client, profile, store.clone(), RetryPolicy::default());
+        let runner = Arc::new(Runner::new(router, store, loaded.monthly_limit_usd));
+        *guard = Some(Active { choice: loaded.connection, runner: runner.clone(), _sim: sim });
+        Ok(runner)
+    }
+
+    /// Registers a run so it can be cancelled; refuses a second run of the same episode.
+    pub fn begin_run(&self, episode_id: &str) -> Result<CancellationToken, IpcError> {
+        let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
+        if runs.contains_key(episode_id) {
+            return Err(IpcError::new(ErrorCode::InvalidInput, "This episode is already running."));
+        }
+        let token = CancellationToken::new();
+        runs.insert(episode_id.to_string(), token.clone());
+        Ok(token)
+    }
+
+    pub fn end_run(&self, episode_id: &str) {
+        self.runs.lock().unwrap_or_else(|e| e.into_inner()).remove(episode_id);
+    }
+
+    /// Cancels a run in flight; false when none was running.
+    pub fn cancel_run(&self, episode_id: &str) -> bool {
+        match self.runs.lock().unwrap_or_else(|e| e.into_inner()).get(episode_id) {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn is_running(&self, episode_id: &str) -> bool {
+        self.runs.lock().unwrap_or_else(|e| e.into_inner()).contains_key(episode_id)
     }
 }

@@ -1,3 +1,9 @@
 pub mod app;
+pub mod connection;
+pub mod episodes;
+pub mod export;
+pub mod notes;
+pub mod run;
 pub mod secrets;
 pub mod settings;
+pub mod versions;

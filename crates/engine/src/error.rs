@@ -20,6 +20,18 @@ pub enum ErrorCode {
     Settings,
     /// Something asked for does not exist (any more).
     NotFound,
+    /// No API key is set for the connection: offer the key screen or the demo.
+    KeyMissing,
+    /// The service did not accept the key: offer Settings.
+    KeyRejected,
+    /// The account's credit ran out: offer "Add credits on OpenRouter".
+    CreditsExhausted,
+    /// The spending limit refused the work before anything was spent.
+    BudgetRefused,
+    /// Every model of a stage failed: offer other models or a retry.
+    AllModelsFailed,
+    /// The producer stopped the run; the text so far is kept.
+    Cancelled,
     /// A bug or an unexpected condition; the message says what to try.
     Internal,
 }
@@ -32,6 +44,12 @@ impl ErrorCode {
             ErrorCode::Database => "database",
             ErrorCode::Settings => "settings",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::KeyMissing => "key_missing",
+            ErrorCode::KeyRejected => "key_rejected",
+            ErrorCode::CreditsExhausted => "credits_exhausted",
+            ErrorCode::BudgetRefused => "budget_refused",
+            ErrorCode::AllModelsFailed => "all_models_failed",
+            ErrorCode::Cancelled => "cancelled",
             ErrorCode::Internal => "internal",
         }
     }

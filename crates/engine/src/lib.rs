@@ -4,22 +4,27 @@
 //! crate; neither holds behaviour of its own.
 
 pub mod budget;
+pub mod alerts;
 pub mod cache;
 pub mod catalog;
 pub mod clock;
 pub mod connections;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod gateway;
+pub mod headless;
 pub mod ledger;
 pub mod logging;
 pub mod money;
 pub mod notes;
 pub mod paths;
+pub mod pipeline;
 pub mod routing;
 pub mod script;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod usage;
 
 pub use error::ErrorCode;

@@ -1,6 +1,6 @@
 //! settings.json: defaults, round trips, and wrong types falling back with a notice.
 
-use castwright_engine::settings::{self, Preset, Settings, Theme};
+use castwright_engine::settings::{self, ConnectionChoice, Preset, Settings, Theme};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -27,6 +27,7 @@ fn saved_settings_read_back_exactly() {
         low_balance_alert_usd: Decimal::from_str("1.50").unwrap(),
         privacy_deny_data_collection: true,
         default_preset: Preset::Original,
+        connection: ConnectionChoice::Demo,
     };
     settings::save_to(&path, &chosen).unwrap();
     let loaded = settings::load_from(&path).unwrap();

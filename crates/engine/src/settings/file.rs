@@ -108,6 +108,7 @@ fn from_map(map: &Map<String, Value>) -> Loaded {
             &mut bad,
         ),
         default_preset: field(map, "default_preset", defaults.default_preset, &mut bad),
+        connection: field(map, "connection", defaults.connection, &mut bad),
     };
     // A value that parses but is out of range is as unusable as one of the wrong type.
     let settings = if settings.validate().is_err() {
@@ -181,6 +182,7 @@ fn label(field: &str) -> &'static str {
         "low_balance_alert_usd" => "low-credit warning",
         "privacy_deny_data_collection" => "privacy",
         "default_preset" => "default models",
+        "connection" => "connection",
         _ => "limits",
     }
 }

@@ -9,4 +9,4 @@ mod file;
 mod model;
 
 pub use file::{load, load_from, save_to, Loaded, SettingsError};
-pub use model::{Preset, Settings, Theme};
+pub use model::{ConnectionChoice, Preset, Settings, Theme};

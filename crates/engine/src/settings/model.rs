@@ -24,6 +24,17 @@ pub enum Preset {
     Original,
 }
 
+/// Which connection the app calls: the producer's OpenRouter key, or the demo (the local
+/// emulator, simulated prices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionChoice {
+    #[default]
+    Openrouter,
+    Demo,
+}
+
 /// Every setting, with its default. Money is a decimal, written as a string in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -44,6 +55,7 @@ pub struct Settings {
     /// Send `provider.data_collection: "deny"` on every OpenRouter call.
     pub privacy_deny_data_collection: bool,
     pub default_preset: Preset,
+    pub connection: ConnectionChoice,
 }
 
 impl Default for Settings {
@@ -55,6 +67,7 @@ impl Default for Settings {
             low_balance_alert_usd: Decimal::new(200, 2),
             privacy_deny_data_collection: false,
             default_preset: Preset::Current,
+            connection: ConnectionChoice::Openrouter,
         }
     }
 }

@@ -20,4 +20,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "request log, budget, cache, catalog",
         sql: crate::ledger::SCHEMA_V2,
     },
+    Migration {
+        version: 3,
+        name: "episodes, notes, artifacts, stage runs, verdicts, alerts",
+        sql: crate::pipeline::SCHEMA_V3,
+    },
 ];

@@ -1,0 +1,909 @@
+//! Runs an episode: the four stages in order, each reusing its saved output when nothing it
+//! depends on changed (so a second run, or a run after a crash or a cancel, never pays twice
+//! for finished work), streaming progress as typed events.
+
+use std::sync::{Arc, Mutex};
+
+use futures_util::StreamExt;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+
+use super::artifacts::{self, ArtifactKind, NewArtifact};
+use super::episode::{self, Episode, EpisodeStatus};
+use super::events::ProgressEvent;
+use super::notes_store::{self, StoredNote};
+use super::quality::{self, Verdict};
+use super::{prompts, research, PipelineError, Stage, StageSettings};
+use crate::budget::{self, ScopeLimit};
+use crate::gateway::Message;
+use crate::money::{from_units, to_units};
+use crate::routing::{CallError, CallEvent, CallSpec, Chain, NextStep, Router};
+use crate::script::Script;
+use crate::store::Store;
+
+/// What to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Run this stage again even if its output is up to date (and skip the cache for it).
+    pub rerun: Option<Stage>,
+    /// Replace that stage's models for this run and keep the choice.
+    pub rerun_chain: Option<Chain>,
+    /// Stream text as it arrives.
+    pub stream: bool,
+}
+
+/// One stage's part of the result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StageOutcome {
+    pub stage: Stage,
+    /// The model that answered the stage's last successful call.
+    pub model: Option<String>,
+    pub calls: u32,
+    /// USD, decimal string.
+    pub cost_usd: String,
+    /// The stage spent $0 because its answer was reused.
+    pub cached: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub episode_id: String,
+    pub stages: Vec<StageOutcome>,
+    pub total_units: i64,
+    pub verdict: Option<Verdict>,
+    pub script: Option<artifacts::Artifact>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    #[error("{error}")]
+    Call { stage: Stage, error: CallError, partial_saved: bool },
+    #[error(
+        "This run could cost up to {needed}; this episode has {left} left. Raise the limit, \
+         choose cheaper models, or make the episode shorter. Nothing was spent."
+    )]
+    OverEstimate { needed: String, left: String },
+}
+
+impl From<rusqlite::Error> for RunError {
+    fn from(e: rusqlite::Error) -> Self {
+        RunError::Pipeline(PipelineError::Store(e))
+    }
+}
+
+type Emit<'a> = dyn FnMut(ProgressEvent) + Send + 'a;
+
+pub struct Runner {
+    router: Router,
+    store: Arc<Mutex<Store>>,
+    monthly_limit: Option<Decimal>,
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+fn settings_json(s: &StageSettings) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+impl Runner {
+    pub fn new(router: Router, store: Arc<Mutex<Store>>, monthly_limit: Option<Decimal>) -> Self {
+        Runner { router, store, monthly_limit }
+    }
+
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    /// Runs `f` with the database (briefly locked).
+    pub fn with_conn<R>(&self, f: impl FnOnce(&rusqlite::Connection) -> R) -> R {
+        f(lock(&self.store).conn())
+    }
+
+    pub fn stage_input_hash(&self, ep: &Episode, stage: Stage, notes: &[StoredNote]) -> Result<String, RunError> {
+        self.input_hash(ep, stage, notes)
+    }
+
+    fn limits(&self, ep: &Episode) -> Vec<ScopeLimit> {
+        vec![
+            ScopeLimit::episode(&ep.id, ep.brief.budget_usd),
+            ScopeLimit::month(&crate::clock::month(crate::clock::now()), self.monthly_limit),
+        ]
+    }
+
+    /// The display name of a model ("Claude 3 Opus"), from the catalog when known.
+    pub fn display(&self, model: &str) -> String {
+        display_name(lock(&self.store).conn(), &self.router.profile().id, model)
+    }
+
+    /// What each stage's input is, so a saved output is reused only when it still fits.
+    fn input_hash(&self, ep: &Episode, stage: Stage, notes: &[StoredNote]) -> Result<String, RunError> {
+        let store = lock(&self.store);
+        let conn = store.conn();
+        let note_hashes: Vec<&str> = notes.iter().map(|n| n.hash.as_str()).collect();
+        let notes_key = note_hashes.join(",");
+        let b = &ep.brief;
+        let brief_key = format!("{}|{}|{}|{}|{}", b.title, b.brief, b.format.as_str(), b.language, b.tone);
+        let settings = settings_json(ep.plan.get(stage));
+        let prev = |s: Stage| -> Result<String, RunError> {
+            Ok(artifacts::current(conn, &ep.id, s)?
+                .map(|a| hash(&[&a.content]))
+                .unwrap_or_default())
+        };
+        Ok(match stage {
+            Stage::Research => hash(&["research", &brief_key, &notes_key, &settings]),
+            Stage::Synthesis => hash(&["synthesis", &brief_key, &prev(Stage::Research)?, &settings]),
+            Stage::Script => {
+                let shape = format!(
+                    "{:?}|{:?}|{}|{}",
+                    b.speakers(),
+                    serde_json::to_string(&b.segments).unwrap_or_default(),
+                    b.minutes,
+                    b.guests.join(",")
+                );
+                hash(&["script", &brief_key, &shape, &notes_key, &prev(Stage::Synthesis)?, &settings])
+            }
+            Stage::QualityCheck => hash(&["quality_check", &brief_key, &notes_key, &prev(Stage::Script)?, &settings]),
+        })
+    }
+
+    /// Runs the episode to the end (or until a stage fails, is refused or is cancelled).
+    pub async fn run(
+        &self,
+        episode_id: &str,
+        opts: &RunOptions,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+    ) -> Result<RunResult, RunError> {
+        let mut ep = episode::get(lock(&self.store).conn(), episode_id)?;
+        if let (Some(stage), Some(chain)) = (opts.rerun, &opts.rerun_chain) {
+            let mut plan = ep.plan.clone();
+            plan.get_mut(stage).chain = chain.clone();
+            ep = episode::set_plan(lock(&self.store).conn(), episode_id, &plan)?;
+        }
+        let notes = notes_store::texts(lock(&self.store).conn(), episode_id)?;
+        if notes.is_empty() {
+            return Err(PipelineError::Invalid(
+                "This episode has no notes yet. Add research notes (text, Markdown, web pages, PDF or Word files), then run it.".into(),
+            )
+            .into());
+        }
+        // Check the upper bound of what is left to do before spending anything.
+        let estimate = super::estimate::estimate(self, &ep, &notes, opts).await?;
+        let limit_units = to_units(ep.brief.budget_usd);
+        let (spent, reserved) = budget::totals(lock(&self.store).conn(), &format!("episode:{}", ep.id))?;
+        let left = (limit_units - spent - reserved).max(0);
+        if !self.router.profile().limit_off && estimate.upper_units_to_run > left {
+            return Err(RunError::OverEstimate {
+                needed: crate::money::display_usd(from_units(estimate.upper_units_to_run)),
+                left: crate::money::display_usd(from_units(left)),
+            });
+        }
+        {
+            let store = lock(&self.store);
+            store.conn().execute(
+                "UPDATE episodes SET estimate_units = ?2, last_run_at = ?3 WHERE id = ?1",
+                rusqlite::params![ep.id, spent + estimate.upper_units_to_run, crate::clock::stamp(crate::clock::now())],
+            )?;
+            episode::set_status(store.conn(), &ep.id, EpisodeStatus::Running)?;
+        }
+        let mut warned = false;
+        let mut outcomes = Vec::new();
+        let mut verdict = None;
+        let result: Result<(), RunError> = async {
+            for stage in Stage::ALL {
+                let outcome = self
+                    .run_stage(&ep, stage, &notes, opts, cancel, emit, &mut warned, &mut verdict)
+                    .await?;
+                outcomes.push(outcome);
+            }
+            Ok(())
+        }
+        .await;
+        let status = match (&result, &verdict) {
+            (Ok(()), Some(v)) if v.passed => EpisodeStatus::Done,
+            (Ok(()), _) => EpisodeStatus::NeedsReview,
+            (Err(_), _) => EpisodeStatus::Draft,
+        };
+        episode::set_status(lock(&self.store).conn(), &ep.id, status)?;
+        if let Err(e) = result {
+            let stage = match &e {
+                RunError::Call { stage, .. } => Some(*stage),
+                _ => None,
+            };
+            emit(ProgressEvent::Error { stage, code: run_error_code(&e).into(), message: e.to_string() });
+            return Err(e);
+        }
+        let total_units = outcomes.iter().map(|o| to_units(o.cost_usd.parse().unwrap_or_default())).sum();
+        let script = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Script)?;
+        Ok(RunResult { episode_id: ep.id.clone(), stages: outcomes, total_units, verdict, script })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn run_stage(
+        &self,
+        ep: &Episode,
+        stage: Stage,
+        notes: &[StoredNote],
+        opts: &RunOptions,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        verdict: &mut Option<Verdict>,
+    ) -> Result<StageOutcome, RunError> {
+        let input_hash = self.input_hash(ep, stage, notes)?;
+        let settings = ep.plan.get(stage).clone();
+        let forced = opts.rerun == Some(stage);
+        let existing = artifacts::current(lock(&self.store).conn(), &ep.id, stage)?;
+        if let Some(a) = existing.filter(|a| a.input_hash == input_hash && !forced) {
+            emit(ProgressEvent::StageStarted { stage, models: settings.chain.models.clone(), reused: true });
+            if stage == Stage::QualityCheck {
+                *verdict = serde_json::from_str(&a.content).ok();
+            }
+            emit(ProgressEvent::StageFinished {
+                stage,
+                cost_usd: "0".into(),
+                model: a.model.clone(),
+                cached: true,
+                words: crate::script::count_words(&a.content),
+            });
+            return Ok(StageOutcome { stage, model: a.model, calls: 0, cost_usd: "0".into(), cached: true });
+        }
+        emit(ProgressEvent::StageStarted { stage, models: settings.chain.models.clone(), reused: false });
+        let run_id = self.start_run(ep, stage, &input_hash)?;
+        let mut acc = StageAcc::default();
+        let produced = match stage {
+            Stage::Research => self.research(ep, notes, &settings, forced, opts.stream, cancel, emit, warned, &mut acc).await,
+            Stage::Synthesis => self.synthesis(ep, &settings, forced, opts.stream, cancel, emit, warned, &mut acc).await,
+            Stage::Script => self.script(ep, notes, &settings, forced, opts.stream, cancel, emit, warned, &mut acc).await,
+            Stage::QualityCheck => {
+                self.quality(ep, notes, &settings, forced, opts.stream, cancel, emit, warned, &mut acc, &input_hash)
+                    .await
+                    .map(|(content, v)| {
+                        *verdict = Some(v);
+                        content
+                    })
+            }
+        };
+        match produced {
+            Ok(content) => {
+                let art = {
+                    let store = lock(&self.store);
+                    let art = artifacts::save(
+                        store.conn(),
+                        &ep.id,
+                        &NewArtifact {
+                            stage,
+                            kind: ArtifactKind::Output,
+                            content: &content,
+                            input_hash: &input_hash,
+                            model: acc.model.as_deref(),
+                            cost_units: acc.cost_units,
+                            calls: acc.calls,
+                            cached: acc.all_cached(),
+                        },
+                    )?;
+                    self.finish_run(&store, run_id, "done", acc.cost_units, acc.model.as_deref(), None, Some(art.id))?;
+                    art
+                };
+                if stage == Stage::QualityCheck {
+                    if let Some(v) = verdict.as_ref().filter(|v| !v.passed) {
+                        self.rewrite(ep, notes, v, opts.stream, cancel, emit, warned, &mut acc).await?;
+                    }
+                }
+                let cost = from_units(acc.cost_units).to_string();
+                let cached = acc.cost_units == 0 && acc.all_cached();
+                emit(ProgressEvent::StageFinished {
+                    stage,
+                    cost_usd: cost.clone(),
+                    model: acc.model.clone(),
+                    cached,
+                    words: crate::script::count_words(&art.content),
+                });
+                Ok(StageOutcome {
+                    stage,
+                    model: acc.model,
+                    calls: acc.calls,
+                    cost_usd: cost,
+                    cached,
+                })
+            }
+            Err(err) => {
+                let partial = match &err {
+                    RunError::Call { error: CallError::Cancelled { partial, .. }, .. } => Some(partial.clone()),
+                    _ => None,
+                };
+                let store = lock(&self.store);
+                let mut partial_saved = false;
+                if let Some(p) = partial.filter(|p| !p.trim().is_empty()) {
+                    let text = if acc.text.is_empty() { p } else { format!("{}\n\n{p}", acc.text) };
+                    artifacts::save(
+                        store.conn(),
+                        &ep.id,
+                        &NewArtifact {
+                            stage,
+                            kind: ArtifactKind::Draft,
+                            content: &text,
+                            input_hash: &input_hash,
+                            model: acc.model.as_deref(),
+                            cost_units: acc.cost_units,
+                            calls: acc.calls,
+                            cached: false,
+                        },
+                    )?;
+                    partial_saved = true;
+                }
+                let status = if partial_saved || matches!(&err, RunError::Call { error: CallError::Cancelled { .. }, .. }) {
+                    "cancelled"
+                } else {
+                    "failed"
+                };
+                self.finish_run(&store, run_id, status, acc.cost_units, acc.model.as_deref(), Some(&err), None)?;
+                Err(match err {
+                    RunError::Call { stage, error, .. } => RunError::Call { stage, error, partial_saved },
+                    other => other,
+                })
+            }
+        }
+    }
+
+    fn start_run(&self, ep: &Episode, stage: Stage, input_hash: &str) -> Result<i64, RunError> {
+        let store = lock(&self.store);
+        store.conn().execute(
+            "INSERT INTO stage_runs (episode_id, stage, status, input_hash, started_at) VALUES (?1, ?2, 'running', ?3, ?4)",
+            rusqlite::params![ep.id, stage.as_str(), input_hash, crate::clock::stamp(crate::clock::now())],
+        )?;
+        Ok(store.conn().last_insert_rowid())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish_run(
+        &self,
+        store: &Store,
+        run_id: i64,
+        status: &str,
+        cost_units: i64,
+        model: Option<&str>,
+        err: Option<&RunError>,
+        artifact_id: Option<u32>,
+    ) -> Result<(), RunError> {
+        store.conn().execute(
+            "UPDATE stage_runs SET status = ?2, finished_at = ?3, cost_units = ?4, model = ?5, error_code = ?6,
+                error_message = ?7, artifact_id = ?8 WHERE id = ?1",
+            rusqlite::params![
+                run_id,
+                status,
+                crate::clock::stamp(crate::clock::now()),
+                cost_units,
+                model,
+                err.map(run_error_code),
+                err.map(|e| e.to_string()),
+                artifact_id
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// One call of a stage, with its events mapped to progress events.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn call(
+        &self,
+        ep: &Episode,
+        stage: Stage,
+        chain: &Chain,
+        settings: &StageSettings,
+        messages: Vec<Message>,
+        max_tokens: u32,
+        response_format: Option<serde_json::Value>,
+        bypass_cache: bool,
+        stream: bool,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+    ) -> Result<crate::gateway::Completion, RunError> {
+        let spec = self.spec(ep, stage, chain, settings, messages, max_tokens, response_format, bypass_cache, stream);
+        let store = self.store.clone();
+        let conn_id = self.router.profile().id.clone();
+        let mut on = |e: CallEvent<'_>| {
+            if let Some(ev) = map_event(&store, &conn_id, &ep.id, stage, chain, e) {
+                emit(ev);
+            }
+        };
+        let r = self.router.call(&spec, cancel, &mut on).await;
+        self.after_call(ep, stage, r, emit, warned, acc)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn spec(
+        &self,
+        ep: &Episode,
+        stage: Stage,
+        chain: &Chain,
+        settings: &StageSettings,
+        messages: Vec<Message>,
+        max_tokens: u32,
+        response_format: Option<serde_json::Value>,
+        bypass_cache: bool,
+        stream: bool,
+    ) -> CallSpec {
+        CallSpec {
+            episode_id: Some(ep.id.clone()),
+            stage: Some(stage.as_str().to_string()),
+            chain: chain.clone(),
+            messages,
+            max_tokens,
+            min_tokens: stage.min_tokens().min(max_tokens),
+            temperature: Some(settings.temperature),
+            response_format,
+            stop: None,
+            stream,
+            bypass_cache,
+            limits: self.limits(ep),
+        }
+    }
+
+    pub(super) fn after_call(
+        &self,
+        ep: &Episode,
+        stage: Stage,
+        r: Result<crate::routing::CallOutcome, CallError>,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+    ) -> Result<crate::gateway::Completion, RunError> {
+        match r {
+            Ok(out) => {
+                acc.calls += 1;
+                acc.cost_units += out.cost_units;
+                acc.cached_calls += u32::from(out.cached);
+                acc.model = Some(out.completion.model.clone());
+                self.budget_warning(ep, emit, warned);
+                Ok(out.completion)
+            }
+            Err(e) => {
+                acc.cost_units += e.spent_units();
+                self.budget_warning(ep, emit, warned);
+                Err(RunError::Call { stage, error: e, partial_saved: false })
+            }
+        }
+    }
+
+    fn budget_warning(&self, ep: &Episode, emit: &mut Emit<'_>, warned: &mut bool) {
+        if *warned {
+            return;
+        }
+        let spent = budget::spent(lock(&self.store).conn(), &format!("episode:{}", ep.id)).unwrap_or_default();
+        if spent * Decimal::from(10) >= ep.brief.budget_usd * Decimal::from(8) {
+            *warned = true;
+            emit(ProgressEvent::BudgetWarning { spent_usd: spent.to_string(), limit_usd: ep.brief.budget_usd.to_string() });
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn research(
+        &self,
+        ep: &Episode,
+        notes: &[StoredNote],
+        settings: &StageSettings,
+        forced: bool,
+        stream: bool,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+    ) -> Result<String, RunError> {
+        let batches = research::plan(notes);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ProgressEvent>();
+        let calls = batches.iter().map(|batch| {
+            let tx = tx.clone();
+            let spec = self.spec(
+                ep,
+                Stage::Research,
+                &settings.chain,
+                settings,
+                prompts::research(&ep.brief, &batch.pieces),
+                settings.max_tokens,
+                None,
+                forced,
+                stream,
+            );
+            let router = self.router.clone();
+            let store = self.store.clone();
+            let conn_id = self.router.profile().id.clone();
+            let ep_id = ep.id.clone();
+            let chain = settings.chain.clone();
+            async move {
+                let mut on = |e: CallEvent<'_>| {
+                    if let Some(ev) = map_event(&store, &conn_id, &ep_id, Stage::Research, &chain, e) {
+                        // Parallel calls would interleave their text: research shows costs
+                        // and failures live, and its findings when the stage is done.
+                        if !matches!(ev, ProgressEvent::TextDelta { .. } | ProgressEvent::TextReset { .. }) {
+                            let _ = tx.send(ev);
+                        }
+                    }
+                };
+                router.call(&spec, cancel, &mut on).await
+            }
+        })
+        .collect::<Vec<_>>();
+        let all = futures_util::stream::iter(calls).buffered(research::CONCURRENCY).collect::<Vec<_>>();
+        drop(tx);
+        tokio::pin!(all);
+        let results = loop {
+            tokio::select! {
+                results = &mut all => break results,
+                Some(ev) = rx.recv() => emit(ev),
+            }
+        };
+        while let Ok(ev) = rx.try_recv() {
+            emit(ev);
+        }
+        let mut findings = Vec::new();
+        let mut first_err = None;
+        for r in results {
+            match self.after_call(ep, Stage::Research, r, emit, warned, acc) {
+                Ok(c) => findings.push(c.text),
+                Err(e) => {
+                    if first_err.is_none() {
+                        first_err = Some(e);
+                    }
+                }
+            }
+        }
+        let text = findings.join("\n");
+        acc.text = text.clone();
+        if let Some(e) = first_err {
+            return Err(e);
+        }
+        emit(ProgressEvent::TextDelta { stage: Stage::Research, text: text.clone() });
+        Ok(text)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn synthesis(
+        &self,
+        ep: &Episode,
+        settings: &StageSettings,
+        forced: bool,
+        stream: bool,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+    ) -> Result<String, RunError> {
+        let findings = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Research)?
+            .map(|a| a.content)
+            .unwrap_or_default();
+        let c = self
+            .call(ep, Stage::Synthesis, &settings.chain, settings, prompts::synthesis(&ep.brief, &findings), settings.max_tokens, None, forced, stream, cancel, emit, warned, acc)
+            .await?;
+        Ok(c.text)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn script(
+        &self,
+        ep: &Episode,
+        notes: &[StoredNote],
+        settings: &StageSettings,
+        forced: bool,
+        stream: bool,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+    ) -> Result<String, RunError> {
+        let outline = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Synthesis)?
+            .map(|a| a.content)
+            .unwrap_or_default();
+        let labelled = research::labelled(notes);
+        let segments = prompts::segment_plan(&ep.brief);
+        let target = ep.brief.word_target();
+        // Long episodes are written a few segments at a time so each part reaches its share
+        // of the word target (models stop early on very long single answers).
+        let parts = (target as usize).div_ceil(SCRIPT_WORDS_PER_CALL).clamp(1, segments.len().max(1));
+        let per_part = segments.len().div_ceil(parts);
+        let mut script = String::new();
+        for (i, group) in segments.chunks(per_part.max(1)).enumerate() {
+            let words = target * group.len() as u32 / segments.len().max(1) as u32;
+            let max_tokens = settings.max_tokens.max(words_to_tokens(words)).min(16_000);
+            if i > 0 {
+                emit(ProgressEvent::TextDelta { stage: Stage::Script, text: "\n\n".into() });
+                script.push_str("\n\n");
+            }
+            acc.text = script.clone();
+            let c = self
+                .call(ep, Stage::Script, &settings.chain, settings, prompts::script(&ep.brief, &outline, &labelled, group, words), max_tokens, None, forced, stream, cancel, emit, warned, acc)
+                .await?;
+            script.push_str(c.text.trim());
+        }
+        Ok(script)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn quality(
+        &self,
+        ep: &Episode,
+        notes: &[StoredNote],
+        settings: &StageSettings,
+        forced: bool,
+        stream: bool,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+        _input_hash: &str,
+    ) -> Result<(String, Verdict), RunError> {
+        let script = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Script)?
+            .map(|a| a.content)
+            .unwrap_or_default();
+        let v = self.check(ep, notes, &script, settings, forced, stream, cancel, emit, warned, acc).await?;
+        Ok((serde_json::to_string(&v).unwrap_or_default(), v))
+    }
+
+    /// Asks the chain for a verdict; an answer that does not fit the schema counts as a
+    /// failure of that model, and the next one is asked.
+    #[allow(clippy::too_many_arguments)]
+    async fn check(
+        &self,
+        ep: &Episode,
+        notes: &[StoredNote],
+        script: &str,
+        settings: &StageSettings,
+        forced: bool,
+        stream: bool,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+    ) -> Result<Verdict, RunError> {
+        let labelled = research::labelled(notes);
+        let target = ep.brief.word_target();
+        let words = crate::script::count_words(script);
+        let models = &settings.chain.models;
+        let mut last_err = None;
+        for start in 0..models.len() {
+            let chain = Chain { models: models[start..].to_vec(), variant: settings.chain.variant };
+            let c = self
+                .call(ep, Stage::QualityCheck, &chain, settings, prompts::quality(&ep.brief, script, &labelled, words, target), settings.max_tokens, Some(prompts::verdict_schema()), forced, stream, cancel, emit, warned, acc)
+                .await?;
+            match quality::parse(&c.text, target, words) {
+                Some(v) => return Ok(v),
+                None => {
+                    let served = c.model.clone();
+                    emit(ProgressEvent::AttemptFailed {
+                        stage: Stage::QualityCheck,
+                        model: served.clone(),
+                        message: format!("{}'s verdict could not be read — asking the next model", self.display(&served)),
+                    });
+                    last_err = Some(served);
+                }
+            }
+        }
+        Err(PipelineError::Invalid(format!(
+            "No model gave a readable quality verdict (last: {}). Try other models for the Quality check.",
+            last_err.map(|m| self.display(&m)).unwrap_or_default()
+        ))
+        .into())
+    }
+
+    /// Below the pass mark: the next script model rewrites the script once with the fixes (if
+    /// the budget allows), and the rewrite is checked again. Both versions are kept.
+    #[allow(clippy::too_many_arguments)]
+    async fn rewrite(
+        &self,
+        ep: &Episode,
+        notes: &[StoredNote],
+        v: &Verdict,
+        stream: bool,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+        warned: &mut bool,
+        acc: &mut StageAcc,
+    ) -> Result<(), RunError> {
+        let (script_art, writer) = {
+            let store = lock(&self.store);
+            let a = artifacts::current(store.conn(), &ep.id, Stage::Script)?;
+            let writer = a.as_ref().and_then(|a| a.model.clone());
+            (a, writer)
+        };
+        let Some(script_art) = script_art else { return Ok(()) };
+        let models = &ep.plan.script.chain.models;
+        let pos = writer
+            .as_deref()
+            .and_then(|w| models.iter().position(|m| crate::catalog::base_id(m) == crate::catalog::base_id(w)));
+        let next: Vec<String> = match pos {
+            Some(p) => models[p + 1..].to_vec(),
+            None => models.iter().skip(1).cloned().collect(),
+        };
+        if next.is_empty() {
+            return Ok(());
+        }
+        let chain = Chain { models: next, variant: ep.plan.script.chain.variant };
+        let labelled = research::labelled(notes);
+        let target = ep.brief.word_target();
+        let mut racc = StageAcc::default();
+        emit(ProgressEvent::TextReset { stage: Stage::Script });
+        let msgs = prompts::rewrite(&ep.brief, &script_art.content, &v.fixes, &labelled, target);
+        let settings = ep.plan.script.clone();
+        let r = self
+            .call(ep, Stage::Script, &chain, &settings, msgs, settings.max_tokens.max(words_to_tokens(target)).min(16_000), None, false, stream, cancel, emit, warned, &mut racc)
+            .await;
+        let c = match r {
+            Ok(c) => c,
+            // Not enough budget for the rewrite: the producer keeps the checked script.
+            Err(RunError::Call { error: CallError::Budget(_), .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        acc.cost_units += racc.cost_units;
+        acc.calls += racc.calls;
+        {
+            let store = lock(&self.store);
+            artifacts::save(
+                store.conn(),
+                &ep.id,
+                &NewArtifact {
+                    stage: Stage::Script,
+                    kind: ArtifactKind::Rewrite,
+                    content: c.text.trim(),
+                    input_hash: &script_art.input_hash,
+                    model: Some(&c.model),
+                    cost_units: racc.cost_units,
+                    calls: racc.calls,
+                    cached: racc.all_cached(),
+                },
+            )?;
+        }
+        // Check the rewrite too, so its verdict is known and a later run reuses it.
+        let notes_v = notes.to_vec();
+        let qsettings = ep.plan.quality_check.clone();
+        let mut qacc = StageAcc::default();
+        match self.check(ep, &notes_v, c.text.trim(), &qsettings, false, stream, cancel, emit, warned, &mut qacc).await {
+            Ok(v2) => {
+                acc.cost_units += qacc.cost_units;
+                acc.calls += qacc.calls;
+                let hash = self.input_hash(ep, Stage::QualityCheck, notes)?;
+                let store = lock(&self.store);
+                artifacts::save(
+                    store.conn(),
+                    &ep.id,
+                    &NewArtifact {
+                        stage: Stage::QualityCheck,
+                        kind: ArtifactKind::Output,
+                        content: &serde_json::to_string(&v2).unwrap_or_default(),
+                        input_hash: &hash,
+                        model: qacc.model.as_deref(),
+                        cost_units: qacc.cost_units,
+                        calls: qacc.calls,
+                        cached: qacc.all_cached(),
+                    },
+                )?;
+                Ok(())
+            }
+            Err(RunError::Call { error: CallError::Budget(_), .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Words a single script call aims at before the script is written in parts.
+pub const SCRIPT_WORDS_PER_CALL: usize = 1_800;
+
+/// Output tokens for a word count (0.75 words per token, plus headroom for headings).
+pub fn words_to_tokens(words: u32) -> u32 {
+    words.saturating_mul(3) / 2 + 200
+}
+
+#[derive(Debug, Default)]
+pub(super) struct StageAcc {
+    pub calls: u32,
+    pub cached_calls: u32,
+    pub cost_units: i64,
+    pub model: Option<String>,
+    /// Text finished so far (kept as a draft if the stage is cancelled).
+    pub text: String,
+}
+
+impl StageAcc {
+    fn all_cached(&self) -> bool {
+        self.calls > 0 && self.cached_calls == self.calls
+    }
+}
+
+fn map_event(
+    store: &Mutex<Store>,
+    connection_id: &str,
+    episode_id: &str,
+    stage: Stage,
+    chain: &Chain,
+    e: CallEvent<'_>,
+) -> Option<ProgressEvent> {
+    let name = |m: &str| display_name(lock(store).conn(), connection_id, m);
+    match e {
+        CallEvent::Text(t) => Some(ProgressEvent::TextDelta { stage, text: t.to_string() }),
+        CallEvent::Restart => Some(ProgressEvent::TextReset { stage }),
+        CallEvent::AttemptFailed { model, error, next } => {
+            let message = match next {
+                NextStep::NextModel { model: to } => format!("{} was unavailable — {} took over", name(model), name(to)),
+                NextStep::RetrySame { .. } => format!("{} was unavailable — trying it again", name(model)),
+                NextStep::GiveUp => error.to_string(),
+            };
+            Some(ProgressEvent::AttemptFailed { stage, model: model.to_string(), message })
+        }
+        CallEvent::TookOver { from, to } => Some(ProgressEvent::AttemptFailed {
+            stage,
+            model: from.to_string(),
+            message: format!("{} was unavailable — {} took over", name(from), name(to)),
+        }),
+        CallEvent::Cost { units } => {
+            let _ = chain;
+            let spent = budget::spent(lock(store).conn(), &format!("episode:{episode_id}")).unwrap_or_default();
+            Some(ProgressEvent::RequestCost { stage, cost_usd: from_units(units).to_string(), episode_spent_usd: spent.to_string() })
+        }
+        CallEvent::Reused { .. } => None,
+    }
+}
+
+/// "Claude 3 Opus" for `anthropic/claude-3-opus`: the catalog's name without its vendor
+/// prefix, or the id's last part when the catalog does not know it.
+pub fn display_name(conn: &rusqlite::Connection, connection_id: &str, model: &str) -> String {
+    let base = crate::catalog::base_id(model);
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT name FROM catalog_models WHERE connection_id = ?1 AND model_id = ?2",
+            rusqlite::params![connection_id, base],
+            |r| r.get(0),
+        )
+        .ok();
+    match name {
+        Some(n) => n.split_once(": ").map(|(_, rest)| rest.to_string()).unwrap_or(n),
+        None => base.rsplit('/').next().unwrap_or(base).to_string(),
+    }
+}
+
+/// The code the UI and the headless mode act on.
+pub fn run_error_code(e: &RunError) -> &'static str {
+    e.code().as_str()
+}
+
+impl RunError {
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::gateway::FailureKind::*;
+        use crate::ErrorCode as C;
+        match self {
+            RunError::Pipeline(p) => p.code(),
+            RunError::OverEstimate { .. } => C::BudgetRefused,
+            RunError::Call { error, .. } => match error {
+                CallError::Budget(budget::BudgetError::Refused { .. }) | CallError::NoPrices { .. } => C::BudgetRefused,
+                CallError::Budget(_) | CallError::Store(_) => C::Database,
+                CallError::Stopped { error, .. } => match error.kind {
+                    Unauthorized => C::KeyRejected,
+                    PaymentRequired => C::CreditsExhausted,
+                    _ => C::InvalidInput,
+                },
+                CallError::AllFailed { .. } | CallError::EmptyChain => C::AllModelsFailed,
+                CallError::Cancelled { .. } => C::Cancelled,
+            },
+        }
+    }
+}
+
+/// Makes sure a script parses into segments and lines (used by exports and the editor).
+pub fn parse_script(text: &str) -> Script {
+    Script::parse(text)
+}
