@@ -14,6 +14,9 @@ pub trait Desktop: Send + Sync {
     fn reveal(&self, path: &str) -> Result<(), String>;
     fn open_url(&self, url: &str) -> Result<(), String>;
     fn open_path(&self, path: &str) -> Result<(), String>;
+    /// Emits the runtime's own file-drop event to the main window, exactly as a real drop
+    /// does (end-to-end tests only: WebDriver cannot perform an OS drop).
+    fn emit_drop(&self, paths: &[String]) -> Result<(), String>;
 }
 
 pub struct TauriDesktop<R: tauri::Runtime> {
@@ -41,7 +44,10 @@ impl<R: tauri::Runtime> Desktop for TauriDesktop<R> {
         self.app
             .dialog()
             .file()
-            .add_filter("Notes", &["txt", "md", "markdown", "html", "htm", "pdf", "docx"])
+            .add_filter(
+                "Notes",
+                &["txt", "md", "markdown", "html", "htm", "pdf", "docx"],
+            )
             .blocking_pick_files()
             .unwrap_or_default()
             .into_iter()
@@ -50,14 +56,35 @@ impl<R: tauri::Runtime> Desktop for TauriDesktop<R> {
     }
 
     fn reveal(&self, path: &str) -> Result<(), String> {
-        self.app.opener().reveal_item_in_dir(path).map_err(|e| e.to_string())
+        self.app
+            .opener()
+            .reveal_item_in_dir(path)
+            .map_err(|e| e.to_string())
     }
 
     fn open_url(&self, url: &str) -> Result<(), String> {
-        self.app.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
+        self.app
+            .opener()
+            .open_url(url, None::<&str>)
+            .map_err(|e| e.to_string())
     }
 
     fn open_path(&self, path: &str) -> Result<(), String> {
-        self.app.opener().open_path(path, None::<&str>).map_err(|e| e.to_string())
+        self.app
+            .opener()
+            .open_path(path, None::<&str>)
+            .map_err(|e| e.to_string())
+    }
+
+    fn emit_drop(&self, paths: &[String]) -> Result<(), String> {
+        use tauri::Emitter;
+        let payload = serde_json::json!({"paths": paths, "position": {"x": 10.0, "y": 20.0}});
+        self.app
+            .emit_to(
+                tauri::EventTarget::webview("main"),
+                "tauri://drag-drop",
+                payload,
+            )
+            .map_err(|e| e.to_string())
     }
 }

@@ -45,7 +45,10 @@ from_engine!(
 
 impl From<rusqlite::Error> for IpcError {
     fn from(err: rusqlite::Error) -> Self {
-        IpcError::new(ErrorCode::Database, format!("Castwright's database reported an error: {err}"))
+        IpcError::new(
+            ErrorCode::Database,
+            format!("Castwright's database reported an error: {err}"),
+        )
     }
 }
 

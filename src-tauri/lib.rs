@@ -55,6 +55,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::versions::script_view,
         commands::export::export_script,
         commands::export::show_in_folder,
+        commands::testing::e2e_drop_files,
     ])
 }
 

@@ -43,10 +43,12 @@ impl AppState {
     pub fn open<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<AppState, IpcError> {
         let data_dir = paths::data_dir().map_err(|e| IpcError::internal(e.to_string()))?;
         let log_dir = paths::log_dir().map_err(|e| IpcError::internal(e.to_string()))?;
-        let db = Store::open_in(&data_dir).map(|s| Arc::new(Mutex::new(s))).map_err(|e| {
-            tracing::error!(error = %e, "database unavailable");
-            IpcError::from(e)
-        });
+        let db = Store::open_in(&data_dir)
+            .map(|s| Arc::new(Mutex::new(s)))
+            .map_err(|e| {
+                tracing::error!(error = %e, "database unavailable");
+                IpcError::from(e)
+            });
         let settings_file = SettingsFile::new(app, &data_dir);
         Ok(AppState {
             desktop: Arc::new(TauriDesktop::new(app.clone())),
@@ -93,9 +95,14 @@ impl AppState {
         let store = self.db_arc()?;
         let (client, profile, sim) = match loaded.connection {
             ConnectionChoice::Demo => {
-                let sim = castwright_engine::demo::start().await.map_err(|e| IpcError::internal(e.to_string()))?;
-                let client = Client::new(&sim.api_base(), Some(Sensitive::new(castwright_engine::demo::DEMO_KEY.into())))
+                let sim = castwright_engine::demo::start()
+                    .await
                     .map_err(|e| IpcError::internal(e.to_string()))?;
+                let client = Client::new(
+                    &sim.api_base(),
+                    Some(Sensitive::new(castwright_engine::demo::DEMO_KEY.into())),
+                )
+                .map_err(|e| IpcError::internal(e.to_string()))?;
                 let profile = ConnectionProfile {
                     id: castwright_engine::demo::CONNECTION_ID.into(),
                     kind: ConnectionKind::Demo,
@@ -113,7 +120,8 @@ impl AppState {
                 })?;
                 let base = std::env::var("CASTWRIGHT_OPENROUTER_BASE_URL")
                     .unwrap_or_else(|_| "https://openrouter.ai/api/v1".into());
-                let client = Client::new(&base, Some(key)).map_err(|e| IpcError::internal(e.to_string()))?;
+                let client =
+                    Client::new(&base, Some(key)).map_err(|e| IpcError::internal(e.to_string()))?;
                 let profile = ConnectionProfile {
                     id: castwright_engine::connections::OPENROUTER.into(),
                     kind: ConnectionKind::OpenRouter,
@@ -125,7 +133,11 @@ impl AppState {
         };
         let router = Router::new(client, profile, store.clone(), RetryPolicy::default());
         let runner = Arc::new(Runner::new(router, store, loaded.monthly_limit_usd));
-        *guard = Some(Active { choice: loaded.connection, runner: runner.clone(), _sim: sim });
+        *guard = Some(Active {
+            choice: loaded.connection,
+            runner: runner.clone(),
+            _sim: sim,
+        });
         Ok(runner)
     }
 
@@ -133,7 +145,10 @@ impl AppState {
     pub fn begin_run(&self, episode_id: &str) -> Result<CancellationToken, IpcError> {
         let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
         if runs.contains_key(episode_id) {
-            return Err(IpcError::new(ErrorCode::InvalidInput, "This episode is already running."));
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                "This episode is already running.",
+            ));
         }
         let token = CancellationToken::new();
         runs.insert(episode_id.to_string(), token.clone());
@@ -141,12 +156,20 @@ impl AppState {
     }
 
     pub fn end_run(&self, episode_id: &str) {
-        self.runs.lock().unwrap_or_else(|e| e.into_inner()).remove(episode_id);
+        self.runs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(episode_id);
     }
 
     /// Cancels a run in flight; false when none was running.
     pub fn cancel_run(&self, episode_id: &str) -> bool {
-        match self.runs.lock().unwrap_or_else(|e| e.into_inner()).get(episode_id) {
+        match self
+            .runs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(episode_id)
+        {
             Some(t) => {
                 t.cancel();
                 true
@@ -156,6 +179,9 @@ impl AppState {
     }
 
     pub fn is_running(&self, episode_id: &str) -> bool {
-        self.runs.lock().unwrap_or_else(|e| e.into_inner()).contains_key(episode_id)
+        self.runs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(episode_id)
     }
 }

@@ -35,7 +35,10 @@ pub fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus,
 /// Switches between OpenRouter and the demo.
 #[tauri::command]
 #[specta::specta]
-pub async fn use_connection(state: State<'_, AppState>, choice: ConnectionChoice) -> Result<ConnectionStatus, IpcError> {
+pub async fn use_connection(
+    state: State<'_, AppState>,
+    choice: ConnectionChoice,
+) -> Result<ConnectionStatus, IpcError> {
     let mut s = settings::load(&state.data_dir)?.settings;
     s.connection = choice;
     state.settings_file.save(&s)?;
@@ -72,8 +75,13 @@ pub async fn test_connection(state: State<'_, AppState>) -> Result<ConnectionTes
     };
     let key = client.key_info().await.map_err(gateway_err)?;
     let credits = client.credits().await.ok();
-    let models = client.models().await.map(|m| m.data.len() as u32).unwrap_or(0);
-    let simulated = runner.router().profile().kind == castwright_engine::routing::ConnectionKind::Demo;
+    let models = client
+        .models()
+        .await
+        .map(|m| m.data.len() as u32)
+        .unwrap_or(0);
+    let simulated =
+        runner.router().profile().kind == castwright_engine::routing::ConnectionKind::Demo;
     Ok(ConnectionTest {
         simulated,
         label: key.label,
@@ -98,8 +106,17 @@ pub enum ExternalLink {
 pub fn open_link(state: State<'_, AppState>, link: ExternalLink) -> Result<(), IpcError> {
     let result = match link {
         ExternalLink::GetKey => state.desktop.open_url("https://openrouter.ai/keys"),
-        ExternalLink::AddCredits => state.desktop.open_url("https://openrouter.ai/settings/credits"),
-        ExternalLink::DataFolder => state.desktop.open_path(&state.data_dir.display().to_string()),
+        ExternalLink::AddCredits => state
+            .desktop
+            .open_url("https://openrouter.ai/settings/credits"),
+        ExternalLink::DataFolder => state
+            .desktop
+            .open_path(&state.data_dir.display().to_string()),
     };
-    result.map_err(|e| IpcError::new(ErrorCode::Internal, format!("That could not be opened ({e}).")))
+    result.map_err(|e| {
+        IpcError::new(
+            ErrorCode::Internal,
+            format!("That could not be opened ({e})."),
+        )
+    })
 }

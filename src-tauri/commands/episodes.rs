@@ -26,14 +26,25 @@ pub fn list_episodes(
     include_archived: bool,
 ) -> Result<Vec<EpisodeCard>, IpcError> {
     let store = state.db()?;
-    let eps = episode::list(store.conn(), include_archived, search.as_deref().filter(|s| !s.trim().is_empty()))?;
+    let eps = episode::list(
+        store.conn(),
+        include_archived,
+        search.as_deref().filter(|s| !s.trim().is_empty()),
+    )?;
     let mut out = Vec::with_capacity(eps.len());
     for e in eps {
         let spent = castwright_engine::budget::spent(store.conn(), &format!("episode:{}", e.id))?;
-        let note_count: u32 = store
-            .conn()
-            .query_row("SELECT count(*) FROM notes WHERE episode_id = ?1", [&e.id], |r| r.get(0))?;
-        out.push(EpisodeCard { running: state.is_running(&e.id), spent_usd: spent.to_string(), note_count, episode: e });
+        let note_count: u32 = store.conn().query_row(
+            "SELECT count(*) FROM notes WHERE episode_id = ?1",
+            [&e.id],
+            |r| r.get(0),
+        )?;
+        out.push(EpisodeCard {
+            running: state.is_running(&e.id),
+            spent_usd: spent.to_string(),
+            note_count,
+            episode: e,
+        });
     }
     Ok(out)
 }
@@ -41,7 +52,10 @@ pub fn list_episodes(
 /// A new episode with the settings' default limit and preset.
 #[tauri::command]
 #[specta::specta]
-pub async fn create_episode(state: State<'_, AppState>, brief: EpisodeBrief) -> Result<Episode, IpcError> {
+pub async fn create_episode(
+    state: State<'_, AppState>,
+    brief: EpisodeBrief,
+) -> Result<Episode, IpcError> {
     let loaded = settings::load(&state.data_dir)?.settings;
     let plan = default_plan(&state, loaded.default_preset).await;
     let connection = match loaded.connection {
@@ -57,7 +71,10 @@ pub async fn create_episode(state: State<'_, AppState>, brief: EpisodeBrief) -> 
 #[specta::specta]
 pub fn new_episode_brief(state: State<'_, AppState>) -> Result<EpisodeBrief, IpcError> {
     let loaded = settings::load(&state.data_dir)?.settings;
-    Ok(EpisodeBrief { budget_usd: loaded.default_budget_usd, ..EpisodeBrief::default() })
+    Ok(EpisodeBrief {
+        budget_usd: loaded.default_budget_usd,
+        ..EpisodeBrief::default()
+    })
 }
 
 async fn default_plan(state: &AppState, preset: Preset) -> StagePlan {
@@ -69,7 +86,9 @@ async fn default_plan(state: &AppState, preset: Preset) -> StagePlan {
 
 /// Model ids of the active connection's catalog (fetched when stale); empty when unreachable.
 async fn catalog_ids(state: &AppState) -> Vec<String> {
-    let Ok(runner) = state.runner().await else { return Vec::new() };
+    let Ok(runner) = state.runner().await else {
+        return Vec::new();
+    };
     let _ = runner.router().ensure_prices(&[]).await;
     runner.with_conn(|c| {
         castwright_engine::catalog::models(c, &runner.router().profile().id)
@@ -86,26 +105,49 @@ pub fn get_episode(state: State<'_, AppState>, episode_id: String) -> Result<Epi
 
 #[tauri::command]
 #[specta::specta]
-pub fn update_episode(state: State<'_, AppState>, episode_id: String, brief: EpisodeBrief) -> Result<Episode, IpcError> {
-    Ok(episode::update_brief(state.db()?.conn(), &episode_id, &brief)?)
+pub fn update_episode(
+    state: State<'_, AppState>,
+    episode_id: String,
+    brief: EpisodeBrief,
+) -> Result<Episode, IpcError> {
+    Ok(episode::update_brief(
+        state.db()?.conn(),
+        &episode_id,
+        &brief,
+    )?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn rename_episode(state: State<'_, AppState>, episode_id: String, title: String) -> Result<Episode, IpcError> {
+pub fn rename_episode(
+    state: State<'_, AppState>,
+    episode_id: String,
+    title: String,
+) -> Result<Episode, IpcError> {
     Ok(episode::rename(state.db()?.conn(), &episode_id, &title)?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn duplicate_episode(state: State<'_, AppState>, episode_id: String) -> Result<Episode, IpcError> {
+pub fn duplicate_episode(
+    state: State<'_, AppState>,
+    episode_id: String,
+) -> Result<Episode, IpcError> {
     Ok(episode::duplicate(state.db()?.conn_mut(), &episode_id)?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn archive_episode(state: State<'_, AppState>, episode_id: String, archived: bool) -> Result<Episode, IpcError> {
-    Ok(episode::set_archived(state.db()?.conn(), &episode_id, archived)?)
+pub fn archive_episode(
+    state: State<'_, AppState>,
+    episode_id: String,
+    archived: bool,
+) -> Result<Episode, IpcError> {
+    Ok(episode::set_archived(
+        state.db()?.conn(),
+        &episode_id,
+        archived,
+    )?)
 }
 
 /// Deletes an episode; the UI asks the producer to confirm first.
@@ -113,14 +155,21 @@ pub fn archive_episode(state: State<'_, AppState>, episode_id: String, archived:
 #[specta::specta]
 pub fn delete_episode(state: State<'_, AppState>, episode_id: String) -> Result<(), IpcError> {
     if state.is_running(&episode_id) {
-        return Err(IpcError::new(castwright_engine::ErrorCode::InvalidInput, "Stop the run before deleting this episode."));
+        return Err(IpcError::new(
+            castwright_engine::ErrorCode::InvalidInput,
+            "Stop the run before deleting this episode.",
+        ));
     }
     Ok(episode::delete(state.db()?.conn(), &episode_id)?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn set_stage_plan(state: State<'_, AppState>, episode_id: String, plan: StagePlan) -> Result<Episode, IpcError> {
+pub fn set_stage_plan(
+    state: State<'_, AppState>,
+    episode_id: String,
+    plan: StagePlan,
+) -> Result<Episode, IpcError> {
     Ok(episode::set_plan(state.db()?.conn(), &episode_id, &plan)?)
 }
 
@@ -135,13 +184,19 @@ pub struct Presets {
 #[specta::specta]
 pub async fn stage_presets(state: State<'_, AppState>) -> Result<Presets, IpcError> {
     let ids = catalog_ids(&state).await;
-    Ok(Presets { original: stage::original_design(), current: stage::current_models(&ids) })
+    Ok(Presets {
+        original: stage::original_design(),
+        current: stage::current_models(&ids),
+    })
 }
 
 /// Plain-words problems with a plan's models (retired or unknown on this connection).
 #[tauri::command]
 #[specta::specta]
-pub async fn check_stage_plan(state: State<'_, AppState>, plan: StagePlan) -> Result<Vec<ChainIssue>, IpcError> {
+pub async fn check_stage_plan(
+    state: State<'_, AppState>,
+    plan: StagePlan,
+) -> Result<Vec<ChainIssue>, IpcError> {
     let ids = catalog_ids(&state).await;
     let runner = state.runner().await?;
     Ok(stage::validate(&plan, &ids, &|m| runner.display(m)))

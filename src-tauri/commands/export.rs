@@ -51,11 +51,19 @@ pub async fn export_script(
         let ep = episode::get(store.conn(), &episode_id)?;
         let art = match artifact_id {
             Some(id) => artifacts::get(store.conn(), id)?,
-            None => artifacts::current(store.conn(), &episode_id, Stage::Script)?.ok_or_else(|| {
-                IpcError::new(ErrorCode::NotFound, "There is no script to export yet. Run the episode first.")
-            })?,
+            None => {
+                artifacts::current(store.conn(), &episode_id, Stage::Script)?.ok_or_else(|| {
+                    IpcError::new(
+                        ErrorCode::NotFound,
+                        "There is no script to export yet. Run the episode first.",
+                    )
+                })?
+            }
         };
-        let sources: Vec<String> = notes_store::list(store.conn(), &episode_id)?.into_iter().map(|n| n.source_name).collect();
+        let sources: Vec<String> = notes_store::list(store.conn(), &episode_id)?
+            .into_iter()
+            .map(|n| n.source_name)
+            .collect();
         (ep, art, sources)
     };
     let ext = extension(format);
@@ -68,18 +76,30 @@ pub async fn export_script(
             let n = name.clone();
             tauri::async_runtime::spawn_blocking(move || desktop.save_dialog(&n, filter, ext))
                 .await
-                .map_err(|e| IpcError::internal(format!("The save dialog closed unexpectedly ({e}).")))?
+                .map_err(|e| {
+                    IpcError::internal(format!("The save dialog closed unexpectedly ({e})."))
+                })?
         }
     };
     let Some(path) = path else { return Ok(None) };
     let mut script = Script::parse(&art.content);
     script.title = ep.brief.title.clone();
     let notes = include_show_notes.then(|| ShowNotes::derive(&script, &sources));
-    let opts = ExportOptions { format, include_show_notes, page_size };
-    let written = tauri::async_runtime::spawn_blocking(move || export::export_to(&path, &script, notes.as_ref(), &opts))
-        .await
-        .map_err(|e| IpcError::internal(format!("The export stopped unexpectedly ({e}). Nothing was written.")))?
-        .map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+    let opts = ExportOptions {
+        format,
+        include_show_notes,
+        page_size,
+    };
+    let written = tauri::async_runtime::spawn_blocking(move || {
+        export::export_to(&path, &script, notes.as_ref(), &opts)
+    })
+    .await
+    .map_err(|e| {
+        IpcError::internal(format!(
+            "The export stopped unexpectedly ({e}). Nothing was written."
+        ))
+    })?
+    .map_err(|e| IpcError::new(e.code(), e.to_string()))?;
     Ok(Some(written.display().to_string()))
 }
 
@@ -87,8 +107,10 @@ pub async fn export_script(
 #[tauri::command]
 #[specta::specta]
 pub fn show_in_folder(state: State<'_, AppState>, path: String) -> Result<(), IpcError> {
-    state
-        .desktop
-        .reveal(&path)
-        .map_err(|e| IpcError::new(ErrorCode::NotFound, format!("The folder could not be opened ({e}). The file is at {path}.")))
+    state.desktop.reveal(&path).map_err(|e| {
+        IpcError::new(
+            ErrorCode::NotFound,
+            format!("The folder could not be opened ({e}). The file is at {path}."),
+        )
+    })
 }

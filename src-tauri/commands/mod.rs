@@ -6,4 +6,5 @@ pub mod notes;
 pub mod run;
 pub mod secrets;
 pub mod settings;
+pub mod testing;
 pub mod versions;

@@ -39,7 +39,11 @@ fn to_input(n: &notes::IngestedNote) -> NoteInput {
     }
 }
 
-fn store_batch(state: &AppState, episode_id: &str, batch: notes::Batch) -> Result<AddNotesResult, IpcError> {
+fn store_batch(
+    state: &AppState,
+    episode_id: &str,
+    batch: notes::Batch,
+) -> Result<AddNotesResult, IpcError> {
     let store = state.db()?;
     let mut added_hashes = Vec::new();
     let mut duplicates = batch.duplicates;
@@ -47,18 +51,27 @@ fn store_batch(state: &AppState, episode_id: &str, batch: notes::Batch) -> Resul
         if notes_store::add(store.conn(), episode_id, &to_input(n))? {
             added_hashes.push(n.hash.clone());
         } else {
-            duplicates.push(format!("{} is already in this episode, so it was added once.", n.source_name));
+            duplicates.push(format!(
+                "{} is already in this episode, so it was added once.",
+                n.source_name
+            ));
         }
     }
     let all = notes_store::list(store.conn(), episode_id)?;
     let hashes: Vec<(u32, String)> = {
-        let mut stmt = store.conn().prepare("SELECT id, hash FROM notes WHERE episode_id = ?1")?;
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT id, hash FROM notes WHERE episode_id = ?1")?;
         let rows = stmt.query_map([episode_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<Result<_, _>>()?
     };
     let added = all
         .iter()
-        .filter(|n| hashes.iter().any(|(id, h)| *id == n.id && added_hashes.contains(h)))
+        .filter(|n| {
+            hashes
+                .iter()
+                .any(|(id, h)| *id == n.id && added_hashes.contains(h))
+        })
         .cloned()
         .collect();
     Ok(AddNotesResult {
@@ -67,7 +80,10 @@ fn store_batch(state: &AppState, episode_id: &str, batch: notes::Batch) -> Resul
         skipped: batch
             .rejected
             .into_iter()
-            .map(|r| SkippedNote { name: r.source_name, reason: r.reason })
+            .map(|r| SkippedNote {
+                name: r.source_name,
+                reason: r.reason,
+            })
             .collect(),
         notes: all,
     })
@@ -77,34 +93,62 @@ fn store_batch(state: &AppState, episode_id: &str, batch: notes::Batch) -> Resul
 /// never stops the others.
 #[tauri::command]
 #[specta::specta]
-pub async fn add_note_paths(state: State<'_, AppState>, episode_id: String, paths: Vec<String>) -> Result<AddNotesResult, IpcError> {
+pub async fn add_note_paths(
+    state: State<'_, AppState>,
+    episode_id: String,
+    paths: Vec<String>,
+) -> Result<AddNotesResult, IpcError> {
     let known = notes_store::hashes(state.db()?.conn(), &episode_id)?;
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    let batch = tauri::async_runtime::spawn_blocking(move || notes::ingest_paths(&paths, &Limits::default(), &known))
-        .await
-        .map_err(|e| IpcError::internal(format!("Reading the notes stopped unexpectedly ({e}). Try again.")))?;
+    let batch = tauri::async_runtime::spawn_blocking(move || {
+        notes::ingest_paths(&paths, &Limits::default(), &known)
+    })
+    .await
+    .map_err(|e| {
+        IpcError::internal(format!(
+            "Reading the notes stopped unexpectedly ({e}). Try again."
+        ))
+    })?;
     store_batch(&state, &episode_id, batch)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn add_pasted_note(state: State<'_, AppState>, episode_id: String, name: String, text: String) -> Result<AddNotesResult, IpcError> {
+pub fn add_pasted_note(
+    state: State<'_, AppState>,
+    episode_id: String,
+    name: String,
+    text: String,
+) -> Result<AddNotesResult, IpcError> {
     let batch = match notes::ingest_pasted(&name, &text) {
-        Ok(n) => notes::Batch { added: vec![n], ..notes::Batch::default() },
-        Err(r) => notes::Batch { rejected: vec![r], ..notes::Batch::default() },
+        Ok(n) => notes::Batch {
+            added: vec![n],
+            ..notes::Batch::default()
+        },
+        Err(r) => notes::Batch {
+            rejected: vec![r],
+            ..notes::Batch::default()
+        },
     };
     store_batch(&state, &episode_id, batch)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_notes(state: State<'_, AppState>, episode_id: String) -> Result<Vec<NoteSummary>, IpcError> {
+pub fn list_notes(
+    state: State<'_, AppState>,
+    episode_id: String,
+) -> Result<Vec<NoteSummary>, IpcError> {
     Ok(notes_store::list(state.db()?.conn(), &episode_id)?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn remove_note(state: State<'_, AppState>, episode_id: String, note_id: u32) -> Result<Vec<NoteSummary>, IpcError> {
+pub fn remove_note(
+    state: State<'_, AppState>,
+    episode_id: String,
+    note_id: u32,
+) -> Result<Vec<NoteSummary>, IpcError> {
     let store = state.db()?;
     notes_store::remove(store.conn(), &episode_id, note_id)?;
     Ok(notes_store::list(store.conn(), &episode_id)?)
@@ -112,7 +156,11 @@ pub fn remove_note(state: State<'_, AppState>, episode_id: String, note_id: u32)
 
 #[tauri::command]
 #[specta::specta]
-pub fn reorder_notes(state: State<'_, AppState>, episode_id: String, note_ids: Vec<u32>) -> Result<Vec<NoteSummary>, IpcError> {
+pub fn reorder_notes(
+    state: State<'_, AppState>,
+    episode_id: String,
+    note_ids: Vec<u32>,
+) -> Result<Vec<NoteSummary>, IpcError> {
     let mut store = state.db()?;
     notes_store::reorder(store.conn_mut(), &episode_id, &note_ids)?;
     Ok(notes_store::list(store.conn(), &episode_id)?)
@@ -121,7 +169,10 @@ pub fn reorder_notes(state: State<'_, AppState>, episode_id: String, note_ids: V
 /// Opens the native file dialog and adds the chosen files.
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_note_files(state: State<'_, AppState>, episode_id: String) -> Result<Option<AddNotesResult>, IpcError> {
+pub async fn pick_note_files(
+    state: State<'_, AppState>,
+    episode_id: String,
+) -> Result<Option<AddNotesResult>, IpcError> {
     let desktop = state.desktop.clone();
     let picked = tauri::async_runtime::spawn_blocking(move || desktop.open_files_dialog())
         .await
@@ -129,6 +180,9 @@ pub async fn pick_note_files(state: State<'_, AppState>, episode_id: String) -> 
     if picked.is_empty() {
         return Ok(None);
     }
-    let paths = picked.into_iter().map(|p| p.display().to_string()).collect();
+    let paths = picked
+        .into_iter()
+        .map(|p| p.display().to_string())
+        .collect();
     add_note_paths(state, episode_id, paths).await.map(Some)
 }

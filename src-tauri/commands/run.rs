@@ -3,7 +3,9 @@
 
 use castwright_engine::pipeline::estimate::{self, Estimate};
 use castwright_engine::pipeline::report::{self, CostReport};
-use castwright_engine::pipeline::{episode, notes_store, ProgressEvent, RunOptions, Stage, StageOutcome};
+use castwright_engine::pipeline::{
+    episode, notes_store, ProgressEvent, RunOptions, Stage, StageOutcome,
+};
 use castwright_engine::routing::Chain;
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -17,13 +19,21 @@ fn run_err(e: castwright_engine::pipeline::RunError) -> IpcError {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn estimate_run(state: State<'_, AppState>, episode_id: String) -> Result<Estimate, IpcError> {
+pub async fn estimate_run(
+    state: State<'_, AppState>,
+    episode_id: String,
+) -> Result<Estimate, IpcError> {
     let runner = state.runner().await?;
     let (ep, notes) = {
         let store = state.db()?;
-        (episode::get(store.conn(), &episode_id)?, notes_store::texts(store.conn(), &episode_id)?)
+        (
+            episode::get(store.conn(), &episode_id)?,
+            notes_store::texts(store.conn(), &episode_id)?,
+        )
     };
-    estimate::estimate(&runner, &ep, &notes, &RunOptions::default()).await.map_err(run_err)
+    estimate::estimate(&runner, &ep, &notes, &RunOptions::default())
+        .await
+        .map_err(run_err)
 }
 
 /// The result of a run that finished.
@@ -47,7 +57,11 @@ pub async fn run_episode(
 ) -> Result<RunSummary, IpcError> {
     let runner = state.runner().await?;
     let cancel = state.begin_run(&episode_id)?;
-    let opts = RunOptions { rerun, rerun_chain, stream: true };
+    let opts = RunOptions {
+        rerun,
+        rerun_chain,
+        stream: true,
+    };
     let mut emit = |ev: ProgressEvent| {
         // A closed window stops listening; the run still finishes and is saved.
         let _ = on_progress.send(ev);
@@ -89,15 +103,33 @@ pub fn run_state(state: State<'_, AppState>, episode_id: String) -> Result<RunSt
             [&episode_id],
             |r| r.get(0),
         )?;
-    Ok(RunState { running, interrupted })
+    Ok(RunState {
+        running,
+        interrupted,
+    })
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn cost_report(state: State<'_, AppState>, episode_id: String) -> Result<CostReport, IpcError> {
+pub async fn cost_report(
+    state: State<'_, AppState>,
+    episode_id: String,
+) -> Result<CostReport, IpcError> {
     let runner = state.runner().await?;
     let store = state.db()?;
     let ep = episode::get(store.conn(), &episode_id)?;
-    let premium = ep.plan.script.chain.models.first().cloned().unwrap_or_default();
-    Ok(report::report(store.conn(), &runner.router().profile().id, &episode_id, &premium)?)
+    let premium = ep
+        .plan
+        .script
+        .chain
+        .models
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    Ok(report::report(
+        store.conn(),
+        &runner.router().profile().id,
+        &episode_id,
+        &premium,
+    )?)
 }

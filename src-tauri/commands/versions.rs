@@ -11,14 +11,21 @@ use crate::{AppState, IpcError};
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_versions(state: State<'_, AppState>, episode_id: String, stage: Stage) -> Result<Vec<Artifact>, IpcError> {
+pub fn list_versions(
+    state: State<'_, AppState>,
+    episode_id: String,
+    stage: Stage,
+) -> Result<Vec<Artifact>, IpcError> {
     Ok(artifacts::versions(state.db()?.conn(), &episode_id, stage)?)
 }
 
 /// The latest output of every stage (a draft after a cancel counts), for the stage cards.
 #[tauri::command]
 #[specta::specta]
-pub fn latest_outputs(state: State<'_, AppState>, episode_id: String) -> Result<Vec<Artifact>, IpcError> {
+pub fn latest_outputs(
+    state: State<'_, AppState>,
+    episode_id: String,
+) -> Result<Vec<Artifact>, IpcError> {
     let store = state.db()?;
     let mut out = Vec::new();
     for s in Stage::ALL {
@@ -32,14 +39,32 @@ pub fn latest_outputs(state: State<'_, AppState>, episode_id: String) -> Result<
 /// Saves the producer's edit of a version as a new version.
 #[tauri::command]
 #[specta::specta]
-pub fn save_edit(state: State<'_, AppState>, episode_id: String, artifact_id: u32, content: String) -> Result<Artifact, IpcError> {
-    Ok(artifacts::save_edit(state.db()?.conn(), &episode_id, artifact_id, &content)?)
+pub fn save_edit(
+    state: State<'_, AppState>,
+    episode_id: String,
+    artifact_id: u32,
+    content: String,
+) -> Result<Artifact, IpcError> {
+    Ok(artifacts::save_edit(
+        state.db()?.conn(),
+        &episode_id,
+        artifact_id,
+        &content,
+    )?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn restore_version(state: State<'_, AppState>, episode_id: String, artifact_id: u32) -> Result<Artifact, IpcError> {
-    Ok(artifacts::restore(state.db()?.conn(), &episode_id, artifact_id)?)
+pub fn restore_version(
+    state: State<'_, AppState>,
+    episode_id: String,
+    artifact_id: u32,
+) -> Result<Artifact, IpcError> {
+    Ok(artifacts::restore(
+        state.db()?.conn(),
+        &episode_id,
+        artifact_id,
+    )?)
 }
 
 /// The script as structure (segments, speakers, lines) with its word count and duration.
@@ -55,7 +80,11 @@ pub struct ScriptView {
 
 #[tauri::command]
 #[specta::specta]
-pub fn script_view(state: State<'_, AppState>, episode_id: String, artifact_id: Option<u32>) -> Result<Option<ScriptView>, IpcError> {
+pub fn script_view(
+    state: State<'_, AppState>,
+    episode_id: String,
+    artifact_id: Option<u32>,
+) -> Result<Option<ScriptView>, IpcError> {
     let store = state.db()?;
     let art = match artifact_id {
         Some(id) => Some(artifacts::get(store.conn(), id)?),

@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 use crate::gateway::Client;
-use crate::pipeline::{self, episode, notes_store, EpisodeBrief, Format, ProgressEvent, RunError, RunOptions, Runner};
+use crate::pipeline::{
+    self, episode, notes_store, EpisodeBrief, Format, ProgressEvent, RunError, RunOptions, Runner,
+};
 use crate::routing::{CallError, ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use crate::secrets::{Keychain, Sensitive, OPENROUTER_ACCOUNT};
 use crate::store::Store;
@@ -53,7 +55,10 @@ pub enum FormatArg {
 
 /// Runs the whole pipeline for one episode without opening a window.
 #[derive(Debug, Parser)]
-#[command(name = "castwright produce", about = "Turn research notes into a podcast script, without a window.")]
+#[command(
+    name = "castwright produce",
+    about = "Turn research notes into a podcast script, without a window."
+)]
 pub struct ProduceArgs {
     /// Note files or folders (folders are walked).
     #[arg(long, num_args = 1.., required = true)]
@@ -155,10 +160,16 @@ pub fn main(args: Vec<String>) -> i32 {
             report.error = Some(("bad_input".into(), first_line(&e.to_string())));
             exit::BAD_INPUT
         }
-        Ok(args) => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(args) => match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt.block_on(produce(&args, &mut report)),
             Err(e) => {
-                report.error = Some(("internal".into(), format!("Castwright could not start its worker threads: {e}")));
+                report.error = Some((
+                    "internal".into(),
+                    format!("Castwright could not start its worker threads: {e}"),
+                ));
                 exit::INTERNAL
             }
         },
@@ -173,7 +184,11 @@ pub fn main(args: Vec<String>) -> i32 {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim_start_matches("error: ").to_string()
+    s.lines()
+        .next()
+        .unwrap_or(s)
+        .trim_start_matches("error: ")
+        .to_string()
 }
 
 fn fail(report: &mut Report, code: i32, key: &str, message: impl Into<String>) -> i32 {
@@ -183,11 +198,27 @@ fn fail(report: &mut Report, code: i32, key: &str, message: impl Into<String>) -
 
 async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
     let Ok(budget) = Decimal::from_str(args.budget.trim()) else {
-        return fail(report, exit::BAD_INPUT, "bad_input", format!("--budget must be an amount in dollars, like 3.00 (got {:?}).", args.budget));
+        return fail(
+            report,
+            exit::BAD_INPUT,
+            "bad_input",
+            format!(
+                "--budget must be an amount in dollars, like 3.00 (got {:?}).",
+                args.budget
+            ),
+        );
     };
     for p in &args.notes {
         if !p.exists() {
-            return fail(report, exit::BAD_INPUT, "bad_input", format!("{} does not exist. Check the path given to --notes.", p.display()));
+            return fail(
+                report,
+                exit::BAD_INPUT,
+                "bad_input",
+                format!(
+                    "{} does not exist. Check the path given to --notes.",
+                    p.display()
+                ),
+            );
         }
     }
     let data_dir = match crate::paths::data_dir() {
@@ -201,7 +232,9 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         Ok(s) => Arc::new(Mutex::new(s)),
         Err(e) => return fail(report, exit::DATABASE, "database", e.to_string()),
     };
-    let settings = crate::settings::load(&data_dir).map(|l| l.settings).unwrap_or_default();
+    let settings = crate::settings::load(&data_dir)
+        .map(|l| l.settings)
+        .unwrap_or_default();
 
     // The connection and its key.
     let mut _sim = None;
@@ -213,14 +246,20 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             };
             report.simulated = true;
             progress(&format!("connection: demo ({})", crate::demo::LABEL));
-            let client = Client::new(&sim.api_base(), Some(Sensitive::new(crate::demo::DEMO_KEY.to_string())));
+            let client = Client::new(
+                &sim.api_base(),
+                Some(Sensitive::new(crate::demo::DEMO_KEY.to_string())),
+            );
             _sim = Some(sim);
-            (client, ConnectionProfile {
-                id: crate::demo::CONNECTION_ID.into(),
-                kind: ConnectionKind::Demo,
-                deny_data_collection: settings.privacy_deny_data_collection,
-                limit_off: false,
-            })
+            (
+                client,
+                ConnectionProfile {
+                    id: crate::demo::CONNECTION_ID.into(),
+                    kind: ConnectionKind::Demo,
+                    deny_data_collection: settings.privacy_deny_data_collection,
+                    limit_off: false,
+                },
+            )
         }
         ConnectionArg::Openrouter => {
             let key = match std::env::var(KEY_ENV) {
@@ -239,28 +278,42 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
                     }
                 },
             };
-            (Client::new(&args.base_url, Some(key)), ConnectionProfile {
-                id: crate::connections::OPENROUTER.into(),
-                kind: ConnectionKind::OpenRouter,
-                deny_data_collection: settings.privacy_deny_data_collection,
-                limit_off: false,
-            })
+            (
+                Client::new(&args.base_url, Some(key)),
+                ConnectionProfile {
+                    id: crate::connections::OPENROUTER.into(),
+                    kind: ConnectionKind::OpenRouter,
+                    deny_data_collection: settings.privacy_deny_data_collection,
+                    limit_off: false,
+                },
+            )
         }
     };
     let client = match client {
         Ok(c) => c,
         Err(e) => return fail(report, exit::INTERNAL, "internal", e.to_string()),
     };
-    let router = Router::new(client, profile.clone(), store.clone(), RetryPolicy::default());
+    let router = Router::new(
+        client,
+        profile.clone(),
+        store.clone(),
+        RetryPolicy::default(),
+    );
     let runner = Runner::new(router, store.clone(), settings.monthly_limit_usd);
 
     // Notes.
     let known = std::collections::HashSet::new();
     let batch = crate::notes::ingest_paths(&args.notes, &crate::notes::Limits::default(), &known);
     for r in &batch.rejected {
-        let path = r.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| r.source_name.clone());
+        let path = r
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| r.source_name.clone());
         progress(&format!("skipped {path}: {}", r.reason));
-        report.skipped.push(json!({"path": path, "reason": r.reason}));
+        report
+            .skipped
+            .push(json!({"path": path, "reason": r.reason}));
     }
     if batch.added.is_empty() {
         return fail(report, exit::BAD_INPUT, "no_usable_notes", "None of the notes could be used: see the lines above for why. Give text, Markdown, web pages, PDF or Word files.");
@@ -268,14 +321,21 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
 
     // The episode: selected by title, or new.
     let brief = EpisodeBrief {
-        title: args.episode.clone().unwrap_or_else(|| title_from(&args.brief)),
+        title: args
+            .episode
+            .clone()
+            .unwrap_or_else(|| title_from(&args.brief)),
         brief: args.brief.clone(),
         format: match args.format {
             FormatArg::Solo => Format::Solo,
             FormatArg::TwoHosts => Format::TwoHosts,
             FormatArg::Interview => Format::Interview,
         },
-        hosts: if args.host.is_empty() { vec!["Alex".into(), "Sam".into()] } else { args.host.clone() },
+        hosts: if args.host.is_empty() {
+            vec!["Alex".into(), "Sam".into()]
+        } else {
+            args.host.clone()
+        },
         guests: args.guest.clone(),
         minutes: args.minutes,
         budget_usd: budget,
@@ -295,7 +355,9 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             return fail(report, exit::KEY, "key_rejected", e.to_string());
         }
         Err(e) => {
-            progress(&format!("note: the model list could not be read ({e}); using the preset as it is"));
+            progress(&format!(
+                "note: the model list could not be read ({e}); using the preset as it is"
+            ));
             Vec::new()
         }
     };
@@ -313,7 +375,8 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             None => None,
         };
         let r = match existing {
-            Some(e) => episode::update_brief(guard.conn(), &e.id, &brief).and_then(|e| episode::set_plan(guard.conn(), &e.id, &plan)),
+            Some(e) => episode::update_brief(guard.conn(), &e.id, &brief)
+                .and_then(|e| episode::set_plan(guard.conn(), &e.id, &plan)),
             None => episode::create(guard.conn(), &brief, &profile.id, &plan),
         };
         match r {
@@ -353,29 +416,53 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         c2.cancel();
     });
     let mut emit = |ev: ProgressEvent| print_progress(&ev);
-    let result = runner.run(&ep.id, &RunOptions { stream: true, ..RunOptions::default() }, &cancel, &mut emit).await;
-    let spent = crate::ledger::total_units(store.lock().unwrap_or_else(|e| e.into_inner()).conn(), Some(&ep.id)).unwrap_or(0);
+    let result = runner
+        .run(
+            &ep.id,
+            &RunOptions {
+                stream: true,
+                ..RunOptions::default()
+            },
+            &cancel,
+            &mut emit,
+        )
+        .await;
+    let spent = crate::ledger::total_units(
+        store.lock().unwrap_or_else(|e| e.into_inner()).conn(),
+        Some(&ep.id),
+    )
+    .unwrap_or(0);
     match result {
         Ok(r) => {
             report.total_units = r.total_units;
             report.stages = r
                 .stages
                 .iter()
-                .map(|s| json!({
-                    "stage": s.stage.as_str(),
-                    "model": s.model,
-                    "calls": s.calls,
-                    "cost_usd": number(s.cost_usd.parse().unwrap_or_default()),
-                    "cached": s.cached,
-                }))
+                .map(|s| {
+                    json!({
+                        "stage": s.stage.as_str(),
+                        "model": s.model,
+                        "calls": s.calls,
+                        "cost_usd": number(s.cost_usd.parse().unwrap_or_default()),
+                        "cached": s.cached,
+                    })
+                })
                 .collect();
             if let Some(v) = &r.verdict {
                 report.qc = json!({"score": v.score, "passed": v.passed});
             }
-            progress(&format!("done: {} spent this run", crate::money::display_usd(crate::money::from_units(r.total_units))));
+            progress(&format!(
+                "done: {} spent this run",
+                crate::money::display_usd(crate::money::from_units(r.total_units))
+            ));
             if let Some(path) = &args.export {
                 let Some(script) = &r.script else {
-                    return fail(report, exit::INTERNAL, "internal", "The run finished without a script to export.");
+                    return fail(
+                        report,
+                        exit::INTERNAL,
+                        "internal",
+                        "The run finished without a script to export.",
+                    );
                 };
                 match export(store.clone(), &ep, &script.content, path) {
                     Ok(p) => {
@@ -391,24 +478,51 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             report.total_units = 0;
             let _ = spent;
             let code = run_exit_code(&e);
-            fail(report, code, crate::pipeline::runner::run_error_code(&e), e.to_string())
+            fail(
+                report,
+                code,
+                crate::pipeline::runner::run_error_code(&e),
+                e.to_string(),
+            )
         }
     }
 }
 
 fn print_progress(ev: &ProgressEvent) {
     match ev {
-        ProgressEvent::StageStarted { stage, reused: true, .. } => progress(&format!("{}: reusing the finished output ($0.00)", stage.label())),
-        ProgressEvent::StageStarted { stage, models, .. } => progress(&format!("{}: starting ({})", stage.label(), models.join(" → "))),
-        ProgressEvent::AttemptFailed { stage, message, .. } => progress(&format!("{}: {message}", stage.label())),
-        ProgressEvent::StageFinished { stage, cost_usd, model, words, cached: false } => progress(&format!(
+        ProgressEvent::StageStarted {
+            stage,
+            reused: true,
+            ..
+        } => progress(&format!(
+            "{}: reusing the finished output ($0.00)",
+            stage.label()
+        )),
+        ProgressEvent::StageStarted { stage, models, .. } => progress(&format!(
+            "{}: starting ({})",
+            stage.label(),
+            models.join(" → ")
+        )),
+        ProgressEvent::AttemptFailed { stage, message, .. } => {
+            progress(&format!("{}: {message}", stage.label()))
+        }
+        ProgressEvent::StageFinished {
+            stage,
+            cost_usd,
+            model,
+            words,
+            cached: false,
+        } => progress(&format!(
             "{}: done — {} words, {} ({})",
             stage.label(),
             words,
             crate::money::display_usd(cost_usd.parse().unwrap_or_default()),
             model.as_deref().unwrap_or("no model")
         )),
-        ProgressEvent::BudgetWarning { spent_usd, limit_usd } => progress(&format!(
+        ProgressEvent::BudgetWarning {
+            spent_usd,
+            limit_usd,
+        } => progress(&format!(
             "warning: this episode has spent {} of its {} limit",
             crate::money::display_usd(spent_usd.parse().unwrap_or_default()),
             crate::money::display_usd(limit_usd.parse().unwrap_or_default())
@@ -471,17 +585,33 @@ fn title_from(brief: &str) -> String {
     }
 }
 
-fn export(store: Arc<Mutex<Store>>, ep: &pipeline::Episode, script_text: &str, path: &std::path::Path) -> Result<PathBuf, String> {
+fn export(
+    store: Arc<Mutex<Store>>,
+    ep: &pipeline::Episode,
+    script_text: &str,
+    path: &std::path::Path,
+) -> Result<PathBuf, String> {
     let format = crate::export::Format::from_path(path).ok_or_else(|| {
-        format!("{} has an extension Castwright cannot write: use .md, .txt, .json, .docx or .pdf.", path.display())
+        format!(
+            "{} has an extension Castwright cannot write: use .md, .txt, .json, .docx or .pdf.",
+            path.display()
+        )
     })?;
     let mut script = crate::script::Script::parse(script_text);
     script.title = ep.brief.title.clone();
     let sources: Vec<String> = {
         let guard = store.lock().unwrap_or_else(|e| e.into_inner());
-        notes_store::list(guard.conn(), &ep.id).map_err(|e| e.to_string())?.into_iter().map(|n| n.source_name).collect()
+        notes_store::list(guard.conn(), &ep.id)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|n| n.source_name)
+            .collect()
     };
     let notes = crate::script::ShowNotes::derive(&script, &sources);
-    let opts = crate::export::ExportOptions { format, include_show_notes: true, page_size: crate::export::PageSize::A4 };
+    let opts = crate::export::ExportOptions {
+        format,
+        include_show_notes: true,
+        page_size: crate::export::PageSize::A4,
+    };
     crate::export::export_to(path, &script, Some(&notes), &opts).map_err(|e| e.to_string())
 }

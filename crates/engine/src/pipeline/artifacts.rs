@@ -66,7 +66,11 @@ pub struct NewArtifact<'a> {
     pub cached: bool,
 }
 
-pub fn save(conn: &Connection, episode_id: &str, a: &NewArtifact<'_>) -> Result<Artifact, PipelineError> {
+pub fn save(
+    conn: &Connection,
+    episode_id: &str,
+    a: &NewArtifact<'_>,
+) -> Result<Artifact, PipelineError> {
     let version: u32 = conn.query_row(
         "SELECT COALESCE(MAX(version), 0) + 1 FROM artifacts WHERE episode_id = ?1 AND stage = ?2",
         params![episode_id, a.stage.as_str()],
@@ -93,7 +97,8 @@ pub fn save(conn: &Connection, episode_id: &str, a: &NewArtifact<'_>) -> Result<
     get(conn, u32::try_from(id).unwrap_or(u32::MAX))
 }
 
-const COLUMNS: &str = "id, stage, version, kind, content, input_hash, model, cost_units, calls, cached, created_at";
+const COLUMNS: &str =
+    "id, stage, version, kind, content, input_hash, model, cost_units, calls, cached, created_at";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Artifact> {
     let stage: String = r.get(1)?;
@@ -114,13 +119,21 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Artifact> {
 }
 
 pub fn get(conn: &Connection, id: u32) -> Result<Artifact, PipelineError> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM artifacts WHERE id = ?1"), [id], row)
-        .optional()?
-        .ok_or_else(|| PipelineError::NotFound("That version no longer exists.".into()))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM artifacts WHERE id = ?1"),
+        [id],
+        row,
+    )
+    .optional()?
+    .ok_or_else(|| PipelineError::NotFound("That version no longer exists.".into()))
 }
 
 /// The version the next stage builds on: the newest output, edit or rewrite (never a draft).
-pub fn current(conn: &Connection, episode_id: &str, stage: Stage) -> Result<Option<Artifact>, PipelineError> {
+pub fn current(
+    conn: &Connection,
+    episode_id: &str,
+    stage: Stage,
+) -> Result<Option<Artifact>, PipelineError> {
     Ok(conn
         .query_row(
             &format!(
@@ -134,7 +147,11 @@ pub fn current(conn: &Connection, episode_id: &str, stage: Stage) -> Result<Opti
 }
 
 /// The newest version of any kind (the UI shows a draft after a cancel).
-pub fn newest(conn: &Connection, episode_id: &str, stage: Stage) -> Result<Option<Artifact>, PipelineError> {
+pub fn newest(
+    conn: &Connection,
+    episode_id: &str,
+    stage: Stage,
+) -> Result<Option<Artifact>, PipelineError> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM artifacts WHERE episode_id = ?1 AND stage = ?2 ORDER BY version DESC LIMIT 1"),
@@ -144,7 +161,11 @@ pub fn newest(conn: &Connection, episode_id: &str, stage: Stage) -> Result<Optio
         .optional()?)
 }
 
-pub fn versions(conn: &Connection, episode_id: &str, stage: Stage) -> Result<Vec<Artifact>, PipelineError> {
+pub fn versions(
+    conn: &Connection,
+    episode_id: &str,
+    stage: Stage,
+) -> Result<Vec<Artifact>, PipelineError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM artifacts WHERE episode_id = ?1 AND stage = ?2 ORDER BY version DESC"
     ))?;
@@ -154,7 +175,12 @@ pub fn versions(conn: &Connection, episode_id: &str, stage: Stage) -> Result<Vec
 
 /// Saves a producer's edit of `base` as a new version (same inputs, so later stages see a
 /// change only through the content).
-pub fn save_edit(conn: &Connection, episode_id: &str, base_id: u32, content: &str) -> Result<Artifact, PipelineError> {
+pub fn save_edit(
+    conn: &Connection,
+    episode_id: &str,
+    base_id: u32,
+    content: &str,
+) -> Result<Artifact, PipelineError> {
     let base = get(conn, base_id)?;
     save(
         conn,
@@ -173,7 +199,11 @@ pub fn save_edit(conn: &Connection, episode_id: &str, base_id: u32, content: &st
 }
 
 /// Restores an old version by saving its content as the newest edit.
-pub fn restore(conn: &Connection, episode_id: &str, artifact_id: u32) -> Result<Artifact, PipelineError> {
+pub fn restore(
+    conn: &Connection,
+    episode_id: &str,
+    artifact_id: u32,
+) -> Result<Artifact, PipelineError> {
     let old = get(conn, artifact_id)?;
     save_edit(conn, episode_id, artifact_id, &old.content)
 }

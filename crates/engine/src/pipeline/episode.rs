@@ -10,7 +10,9 @@ use crate::money::{from_units, to_units};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
+// Named ShowFormat in TypeScript, beside the export module's Format (a container rename
+// does not change how the values serialise).
+#[serde(rename = "ShowFormat", rename_all = "snake_case")]
 pub enum Format {
     Solo,
     TwoHosts,
@@ -138,7 +140,9 @@ impl EpisodeBrief {
             return bad("The title is too long: keep it under 200 characters.");
         }
         if self.brief.chars().count() > 20_000 {
-            return bad("The brief is too long: keep it under 20,000 characters and put the rest in notes.");
+            return bad(
+                "The brief is too long: keep it under 20,000 characters and put the rest in notes.",
+            );
         }
         if !(1..=180).contains(&self.minutes) {
             return bad("The length must be between 1 and 180 minutes.");
@@ -162,11 +166,25 @@ impl EpisodeBrief {
     /// Speaker names as the script uses them, control characters removed.
     pub fn speakers(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        let hosts: Vec<String> = self.hosts.iter().map(|h| clean(h)).filter(|h| !h.is_empty()).collect();
-        let take = if self.format == Format::Solo { 1 } else { hosts.len() };
+        let hosts: Vec<String> = self
+            .hosts
+            .iter()
+            .map(|h| clean(h))
+            .filter(|h| !h.is_empty())
+            .collect();
+        let take = if self.format == Format::Solo {
+            1
+        } else {
+            hosts.len()
+        };
         out.extend(hosts.into_iter().take(take.max(1)));
         if self.format == Format::Interview {
-            out.extend(self.guests.iter().map(|g| clean(g)).filter(|g| !g.is_empty()));
+            out.extend(
+                self.guests
+                    .iter()
+                    .map(|g| clean(g))
+                    .filter(|g| !g.is_empty()),
+            );
         }
         out
     }
@@ -174,7 +192,11 @@ impl EpisodeBrief {
 
 /// Removes control characters (a title can come from anywhere) and trims.
 pub fn clean(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()
+    s.chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -200,7 +222,12 @@ pub fn new_id() -> String {
     format!("ep_{t:x}{r:08x}")
 }
 
-pub fn create(conn: &Connection, brief: &EpisodeBrief, connection_id: &str, plan: &StagePlan) -> Result<Episode, PipelineError> {
+pub fn create(
+    conn: &Connection,
+    brief: &EpisodeBrief,
+    connection_id: &str,
+    plan: &StagePlan,
+) -> Result<Episode, PipelineError> {
     brief.validate()?;
     let id = new_id();
     let now = crate::clock::stamp(crate::clock::now());
@@ -290,7 +317,11 @@ fn row_to_episode(r: &rusqlite::Row<'_>) -> rusqlite::Result<Episode> {
 }
 
 /// Every episode, newest first; archived ones only when asked; optional title/brief search.
-pub fn list(conn: &Connection, include_archived: bool, search: Option<&str>) -> Result<Vec<Episode>, PipelineError> {
+pub fn list(
+    conn: &Connection,
+    include_archived: bool,
+    search: Option<&str>,
+) -> Result<Vec<Episode>, PipelineError> {
     let pattern = search.map(|s| format!("%{}%", s.replace('%', "\\%").replace('_', "\\_")));
     let mut stmt = conn.prepare(
         "SELECT id, title, brief, format, hosts, guests, minutes, tone, language, segments, budget_units,
@@ -304,7 +335,11 @@ pub fn list(conn: &Connection, include_archived: bool, search: Option<&str>) -> 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn update_brief(conn: &Connection, id: &str, brief: &EpisodeBrief) -> Result<Episode, PipelineError> {
+pub fn update_brief(
+    conn: &Connection,
+    id: &str,
+    brief: &EpisodeBrief,
+) -> Result<Episode, PipelineError> {
     brief.validate()?;
     let n = conn.execute(
         "UPDATE episodes SET title = ?2, brief = ?3, format = ?4, hosts = ?5, guests = ?6, minutes = ?7,
@@ -325,7 +360,9 @@ pub fn update_brief(conn: &Connection, id: &str, brief: &EpisodeBrief) -> Result
         ],
     )?;
     if n == 0 {
-        return Err(PipelineError::NotFound("That episode no longer exists.".into()));
+        return Err(PipelineError::NotFound(
+            "That episode no longer exists.".into(),
+        ));
     }
     get(conn, id)
 }
@@ -340,10 +377,15 @@ pub fn set_plan(conn: &Connection, id: &str, plan: &StagePlan) -> Result<Episode
     for stage in super::Stage::ALL {
         let s = plan.get(stage);
         if s.chain.models.is_empty() {
-            return Err(PipelineError::Invalid(format!("{} needs at least one model.", stage.label())));
+            return Err(PipelineError::Invalid(format!(
+                "{} needs at least one model.",
+                stage.label()
+            )));
         }
         if !(0.0..=2.0).contains(&s.temperature) {
-            return Err(PipelineError::Invalid("Creativity (temperature) must be between 0 and 2.".into()));
+            return Err(PipelineError::Invalid(
+                "Creativity (temperature) must be between 0 and 2.".into(),
+            ));
         }
         if !(stage.min_tokens()..=32_000).contains(&s.max_tokens) {
             return Err(PipelineError::Invalid(format!(
@@ -363,7 +405,11 @@ pub fn set_plan(conn: &Connection, id: &str, plan: &StagePlan) -> Result<Episode
 pub fn set_status(conn: &Connection, id: &str, status: EpisodeStatus) -> Result<(), PipelineError> {
     conn.execute(
         "UPDATE episodes SET status = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, status.as_str(), crate::clock::stamp(crate::clock::now())],
+        params![
+            id,
+            status.as_str(),
+            crate::clock::stamp(crate::clock::now())
+        ],
     )?;
     Ok(())
 }
@@ -398,7 +444,9 @@ pub fn duplicate(conn: &mut Connection, id: &str) -> Result<Episode, PipelineErr
 pub fn delete(conn: &Connection, id: &str) -> Result<(), PipelineError> {
     let n = conn.execute("DELETE FROM episodes WHERE id = ?1", [id])?;
     if n == 0 {
-        return Err(PipelineError::NotFound("That episode no longer exists.".into()));
+        return Err(PipelineError::NotFound(
+            "That episode no longer exists.".into(),
+        ));
     }
     Ok(())
 }

@@ -56,7 +56,8 @@ fn prices(runner: &Runner, models: &[String]) -> Prices {
     };
     let mut first = true;
     for m in models {
-        let manual = runner.router().profile().kind == crate::routing::ConnectionKind::OpenAiCompatible;
+        let manual =
+            runner.router().profile().kind == crate::routing::ConnectionKind::OpenAiCompatible;
         let found = runner.with_conn(|c| {
             if manual {
                 catalog::manual_prices(c, &conn_id, m).ok().flatten()
@@ -93,12 +94,18 @@ fn call_cost(p: &Prices, messages: &[Message], max_tokens: u32) -> (i64, i64) {
     // Expected: ~4 bytes per token, about two thirds of the output length used.
     let expected_prompt = Decimal::from(bound / 4);
     let expected_out = Decimal::from(max_tokens) * Decimal::new(66, 2);
-    let expected = to_units_ceil(expected_prompt * p.first_prompt + expected_out * p.first_completion);
+    let expected =
+        to_units_ceil(expected_prompt * p.first_prompt + expected_out * p.first_completion);
     (expected, upper)
 }
 
 /// Estimates the stages of `ep` that still have to run.
-pub async fn estimate(runner: &Runner, ep: &Episode, notes: &[StoredNote], opts: &RunOptions) -> Result<Estimate, RunError> {
+pub async fn estimate(
+    runner: &Runner,
+    ep: &Episode,
+    notes: &[StoredNote],
+    opts: &RunOptions,
+) -> Result<Estimate, RunError> {
     let all: Vec<String> = crate::pipeline::Stage::ALL
         .iter()
         .flat_map(|s| ep.plan.get(*s).chain.models.clone())
@@ -110,7 +117,8 @@ pub async fn estimate(runner: &Runner, ep: &Episode, notes: &[StoredNote], opts:
     let mut stages = Vec::new();
     let (mut exp_total, mut up_total, mut up_to_run) = (0i64, 0i64, 0i64);
     // Sizes of the outputs that later prompts will carry, as bytes.
-    let research_out = (research::plan(notes).len() as u32 * ep.plan.research.max_tokens * 4) as usize;
+    let research_out =
+        (research::plan(notes).len() as u32 * ep.plan.research.max_tokens * 4) as usize;
     let synth_out = (ep.plan.synthesis.max_tokens * 4) as usize;
     let target = ep.brief.word_target();
     let labelled = research::labelled(notes);
@@ -126,21 +134,38 @@ pub async fn estimate(runner: &Runner, ep: &Episode, notes: &[StoredNote], opts:
                 }
             }
             Stage::Synthesis => {
-                calls.push((prompts::synthesis(&ep.brief, &"x".repeat(research_out)), settings.max_tokens));
+                calls.push((
+                    prompts::synthesis(&ep.brief, &"x".repeat(research_out)),
+                    settings.max_tokens,
+                ));
             }
             Stage::Script => {
                 let segments = prompts::segment_plan(&ep.brief);
-                let parts = (target as usize).div_ceil(SCRIPT_WORDS_PER_CALL).clamp(1, segments.len().max(1));
+                let parts = (target as usize)
+                    .div_ceil(SCRIPT_WORDS_PER_CALL)
+                    .clamp(1, segments.len().max(1));
                 let per_part = segments.len().div_ceil(parts).max(1);
                 for group in segments.chunks(per_part) {
                     let words = target * group.len() as u32 / segments.len().max(1) as u32;
                     let max_tokens = settings.max_tokens.max(words_to_tokens(words)).min(16_000);
-                    calls.push((prompts::script(&ep.brief, &"x".repeat(synth_out), &labelled, group, words), max_tokens));
+                    calls.push((
+                        prompts::script(&ep.brief, &"x".repeat(synth_out), &labelled, group, words),
+                        max_tokens,
+                    ));
                 }
             }
             Stage::QualityCheck => {
                 let script_bytes = (words_to_tokens(target) * 4) as usize;
-                calls.push((prompts::quality(&ep.brief, &"x".repeat(script_bytes), &labelled, target, target), settings.max_tokens));
+                calls.push((
+                    prompts::quality(
+                        &ep.brief,
+                        &"x".repeat(script_bytes),
+                        &labelled,
+                        target,
+                        target,
+                    ),
+                    settings.max_tokens,
+                ));
             }
         }
         let (mut exp, mut up) = (0i64, 0i64);
@@ -149,7 +174,9 @@ pub async fn estimate(runner: &Runner, ep: &Episode, notes: &[StoredNote], opts:
             exp += e;
             up += u;
         }
-        let reused = !upstream_changed && opts.rerun != Some(stage) && is_reusable(runner, ep, stage, notes)?;
+        let reused = !upstream_changed
+            && opts.rerun != Some(stage)
+            && is_reusable(runner, ep, stage, notes)?;
         if !reused {
             upstream_changed = true;
             up_to_run += up;
@@ -177,7 +204,12 @@ pub async fn estimate(runner: &Runner, ep: &Episode, notes: &[StoredNote], opts:
     })
 }
 
-fn is_reusable(runner: &Runner, ep: &Episode, stage: Stage, notes: &[StoredNote]) -> Result<bool, RunError> {
+fn is_reusable(
+    runner: &Runner,
+    ep: &Episode,
+    stage: Stage,
+    notes: &[StoredNote],
+) -> Result<bool, RunError> {
     let hash = runner.stage_input_hash(ep, stage, notes)?;
     let current = runner.with_conn(|c| artifacts::current(c, &ep.id, stage))?;
     Ok(current.is_some_and(|a| a.input_hash == hash))

@@ -10,20 +10,45 @@ use super::Stage;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProgressEvent {
     /// A stage begins; `reused` when its finished output is taken as it is (no cost).
-    StageStarted { stage: Stage, models: Vec<String>, reused: bool },
+    StageStarted {
+        stage: Stage,
+        models: Vec<String>,
+        reused: bool,
+    },
     /// New text of the stage's current call.
     TextDelta { stage: Stage, text: String },
     /// The text shown so far is void (a failed attempt; the next model starts over).
     TextReset { stage: Stage },
     /// A model failed; `message` is the one calm line the producer reads, e.g.
     /// "Claude Opus was unavailable — GPT-4 took over".
-    AttemptFailed { stage: Stage, model: String, message: String },
+    AttemptFailed {
+        stage: Stage,
+        model: String,
+        message: String,
+    },
     /// A call finished; money as decimal strings (USD).
-    RequestCost { stage: Stage, cost_usd: String, episode_spent_usd: String },
+    RequestCost {
+        stage: Stage,
+        cost_usd: String,
+        episode_spent_usd: String,
+    },
     /// A stage finished.
-    StageFinished { stage: Stage, cost_usd: String, model: Option<String>, cached: bool, words: u32 },
+    StageFinished {
+        stage: Stage,
+        cost_usd: String,
+        model: Option<String>,
+        cached: bool,
+        words: u32,
+    },
     /// Spend passed 80 % of the episode's limit.
-    BudgetWarning { spent_usd: String, limit_usd: String },
+    BudgetWarning {
+        spent_usd: String,
+        limit_usd: String,
+    },
     /// The run stopped: `code` is what the UI acts on.
-    Error { stage: Option<Stage>, code: String, message: String },
+    Error {
+        stage: Option<Stage>,
+        code: String,
+        message: String,
+    },
 }

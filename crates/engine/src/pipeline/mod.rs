@@ -17,7 +17,7 @@ pub mod stage;
 pub use episode::{Episode, EpisodeBrief, EpisodeStatus, Format, Segments};
 pub use events::ProgressEvent;
 pub use runner::{RunError, RunOptions, RunResult, Runner, StageOutcome};
-pub use stage::{original_design, current_models, Stage, StagePlan, StageSettings};
+pub use stage::{current_models, original_design, Stage, StagePlan, StageSettings};
 
 use crate::ErrorCode;
 

@@ -76,7 +76,10 @@ fn touch(conn: &Connection, episode_id: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn hashes(conn: &Connection, episode_id: &str) -> Result<std::collections::HashSet<String>, PipelineError> {
+pub fn hashes(
+    conn: &Connection,
+    episode_id: &str,
+) -> Result<std::collections::HashSet<String>, PipelineError> {
     let mut stmt = conn.prepare("SELECT hash FROM notes WHERE episode_id = ?1")?;
     let rows = stmt.query_map([episode_id], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -117,16 +120,25 @@ pub fn texts(conn: &Connection, episode_id: &str) -> Result<Vec<StoredNote>, Pip
 }
 
 pub fn remove(conn: &Connection, episode_id: &str, note_id: u32) -> Result<(), PipelineError> {
-    let n = conn.execute("DELETE FROM notes WHERE episode_id = ?1 AND id = ?2", params![episode_id, note_id])?;
+    let n = conn.execute(
+        "DELETE FROM notes WHERE episode_id = ?1 AND id = ?2",
+        params![episode_id, note_id],
+    )?;
     if n == 0 {
-        return Err(PipelineError::NotFound("That note is no longer in this episode.".into()));
+        return Err(PipelineError::NotFound(
+            "That note is no longer in this episode.".into(),
+        ));
     }
     touch(conn, episode_id)?;
     Ok(())
 }
 
 /// Sets the order: `note_ids` must be exactly the episode's notes.
-pub fn reorder(conn: &mut Connection, episode_id: &str, note_ids: &[u32]) -> Result<(), PipelineError> {
+pub fn reorder(
+    conn: &mut Connection,
+    episode_id: &str,
+    note_ids: &[u32],
+) -> Result<(), PipelineError> {
     let tx = conn.transaction()?;
     let mut current: Vec<u32> = {
         let mut stmt = tx.prepare("SELECT id FROM notes WHERE episode_id = ?1")?;
@@ -137,10 +149,15 @@ pub fn reorder(conn: &mut Connection, episode_id: &str, note_ids: &[u32]) -> Res
     current.sort_unstable();
     wanted.sort_unstable();
     if current != wanted {
-        return Err(PipelineError::Invalid("The notes changed meanwhile; try moving them again.".into()));
+        return Err(PipelineError::Invalid(
+            "The notes changed meanwhile; try moving them again.".into(),
+        ));
     }
     for (pos, id) in note_ids.iter().enumerate() {
-        tx.execute("UPDATE notes SET position = ?3 WHERE episode_id = ?1 AND id = ?2", params![episode_id, id, pos as u32])?;
+        tx.execute(
+            "UPDATE notes SET position = ?3 WHERE episode_id = ?1 AND id = ?2",
+            params![episode_id, id, pos as u32],
+        )?;
     }
     touch(&tx, episode_id)?;
     tx.commit()?;
@@ -149,7 +166,11 @@ pub fn reorder(conn: &mut Connection, episode_id: &str, note_ids: &[u32]) -> Res
 
 pub fn exists(conn: &Connection, episode_id: &str, hash: &str) -> Result<bool, PipelineError> {
     Ok(conn
-        .query_row("SELECT 1 FROM notes WHERE episode_id = ?1 AND hash = ?2", params![episode_id, hash], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM notes WHERE episode_id = ?1 AND hash = ?2",
+            params![episode_id, hash],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }

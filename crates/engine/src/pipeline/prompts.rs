@@ -81,7 +81,13 @@ pub fn segment_plan(b: &EpisodeBrief) -> Vec<String> {
 }
 
 /// Script: speaker-labelled lines under `## Segment` headings with time targets.
-pub fn script(b: &EpisodeBrief, outline: &str, notes: &[(String, String)], segments: &[String], words: u32) -> Vec<Message> {
+pub fn script(
+    b: &EpisodeBrief,
+    outline: &str,
+    notes: &[(String, String)],
+    segments: &[String],
+    words: u32,
+) -> Vec<Message> {
     let speakers = b.speakers().join(", ");
     let mut blocks = vec![("outline".to_string(), outline.to_string())];
     blocks.extend(notes.iter().cloned());
@@ -134,7 +140,13 @@ pub fn verdict_schema() -> serde_json::Value {
 }
 
 /// Quality check: a schema-checked verdict on the script against the notes.
-pub fn quality(b: &EpisodeBrief, script: &str, notes: &[(String, String)], words: u32, target: u32) -> Vec<Message> {
+pub fn quality(
+    b: &EpisodeBrief,
+    script: &str,
+    notes: &[(String, String)],
+    words: u32,
+    target: u32,
+) -> Vec<Message> {
     let mut blocks = vec![("script".to_string(), script.to_string())];
     blocks.extend(notes.iter().cloned());
     vec![
@@ -150,7 +162,13 @@ pub fn quality(b: &EpisodeBrief, script: &str, notes: &[(String, String)], words
 }
 
 /// A rewrite of the script with the checker's fixes.
-pub fn rewrite(b: &EpisodeBrief, script: &str, fixes: &[String], notes: &[(String, String)], words: u32) -> Vec<Message> {
+pub fn rewrite(
+    b: &EpisodeBrief,
+    script: &str,
+    fixes: &[String],
+    notes: &[(String, String)],
+    words: u32,
+) -> Vec<Message> {
     let speakers = b.speakers().join(", ");
     let mut blocks = vec![("script".to_string(), script.to_string())];
     blocks.extend(notes.iter().cloned());

@@ -35,7 +35,12 @@ pub struct CostReport {
     pub savings_usd: String,
 }
 
-pub fn report(conn: &Connection, connection_id: &str, episode_id: &str, premium_model: &str) -> rusqlite::Result<CostReport> {
+pub fn report(
+    conn: &Connection,
+    connection_id: &str,
+    episode_id: &str,
+    premium_model: &str,
+) -> rusqlite::Result<CostReport> {
     let mut stmt = conn.prepare(
         "SELECT COALESCE(stage, ''), COALESCE(model_served, model_requested), count(*),
                 SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_units), SUM(saved_units)
@@ -44,7 +49,15 @@ pub fn report(conn: &Connection, connection_id: &str, episode_id: &str, premium_
     )?;
     let rows: Vec<(String, String, u32, i64, i64, i64, i64)> = stmt
         .query_map(params![episode_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
     let premium = catalog::dearest_prices(conn, connection_id, premium_model)?;

@@ -28,10 +28,18 @@ pub fn plan(notes: &[StoredNote]) -> Vec<Batch> {
         let header = format!("{} — {}", note.source_name, "");
         let header = header.trim_end_matches(" — ").to_string();
         if words.len() <= PIECE_WORDS {
-            pieces.push((label, format!("{header}\n{}", note.text.trim()), words.len()));
+            pieces.push((
+                label,
+                format!("{header}\n{}", note.text.trim()),
+                words.len(),
+            ));
         } else {
             for (j, chunk) in words.chunks(PIECE_WORDS).enumerate() {
-                pieces.push((format!("{label}.{}", j + 1), format!("{header}\n{}", chunk.join(" ")), chunk.len()));
+                pieces.push((
+                    format!("{label}.{}", j + 1),
+                    format!("{header}\n{}", chunk.join(" ")),
+                    chunk.len(),
+                ));
             }
         }
     }
@@ -42,7 +50,10 @@ pub fn plan(notes: &[StoredNote]) -> Vec<Batch> {
                 b.pieces.push((label, text));
                 b.words += words;
             }
-            _ => batches.push(Batch { pieces: vec![(label, text)], words }),
+            _ => batches.push(Batch {
+                pieces: vec![(label, text)],
+                words,
+            }),
         }
     }
     batches
@@ -53,7 +64,12 @@ pub fn labelled(notes: &[StoredNote]) -> Vec<(String, String)> {
     notes
         .iter()
         .enumerate()
-        .map(|(i, n)| (format!("n{}", i + 1), format!("{}\n{}", n.source_name, n.text.trim())))
+        .map(|(i, n)| {
+            (
+                format!("n{}", i + 1),
+                format!("{}\n{}", n.source_name, n.text.trim()),
+            )
+        })
         .collect()
 }
 
@@ -73,10 +89,28 @@ mod tests {
 
     #[test]
     fn small_notes_are_batched_and_long_ones_split() {
-        let notes = vec![note("a.txt", 300), note("b.txt", 400), note("c.txt", 6000), note("d.txt", 100)];
+        let notes = vec![
+            note("a.txt", 300),
+            note("b.txt", 400),
+            note("c.txt", 6000),
+            note("d.txt", 100),
+        ];
         let batches = plan(&notes);
-        let labels: Vec<Vec<&str>> = batches.iter().map(|b| b.pieces.iter().map(|p| p.0.as_str()).collect()).collect();
-        assert_eq!(labels, vec![vec!["n1", "n2"], vec!["n3.1"], vec!["n3.2"], vec!["n3.3", "n4"]]);
-        assert!(batches.iter().all(|b| b.words <= BATCH_WORDS.max(PIECE_WORDS)));
+        let labels: Vec<Vec<&str>> = batches
+            .iter()
+            .map(|b| b.pieces.iter().map(|p| p.0.as_str()).collect())
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                vec!["n1", "n2"],
+                vec!["n3.1"],
+                vec!["n3.2"],
+                vec!["n3.3", "n4"]
+            ]
+        );
+        assert!(batches
+            .iter()
+            .all(|b| b.words <= BATCH_WORDS.max(PIECE_WORDS)));
     }
 }

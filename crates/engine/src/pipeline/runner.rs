@@ -61,7 +61,11 @@ pub enum RunError {
     #[error(transparent)]
     Pipeline(#[from] PipelineError),
     #[error("{error}")]
-    Call { stage: Stage, error: CallError, partial_saved: bool },
+    Call {
+        stage: Stage,
+        error: CallError,
+        partial_saved: bool,
+    },
     #[error(
         "This run could cost up to {needed}; this episode has {left} left. Raise the limit, \
          choose cheaper models, or make the episode shorter. Nothing was spent."
@@ -102,7 +106,11 @@ fn settings_json(s: &StageSettings) -> String {
 
 impl Runner {
     pub fn new(router: Router, store: Arc<Mutex<Store>>, monthly_limit: Option<Decimal>) -> Self {
-        Runner { router, store, monthly_limit }
+        Runner {
+            router,
+            store,
+            monthly_limit,
+        }
     }
 
     pub fn router(&self) -> &Router {
@@ -114,14 +122,22 @@ impl Runner {
         f(lock(&self.store).conn())
     }
 
-    pub fn stage_input_hash(&self, ep: &Episode, stage: Stage, notes: &[StoredNote]) -> Result<String, RunError> {
+    pub fn stage_input_hash(
+        &self,
+        ep: &Episode,
+        stage: Stage,
+        notes: &[StoredNote],
+    ) -> Result<String, RunError> {
         self.input_hash(ep, stage, notes)
     }
 
     fn limits(&self, ep: &Episode) -> Vec<ScopeLimit> {
         vec![
             ScopeLimit::episode(&ep.id, ep.brief.budget_usd),
-            ScopeLimit::month(&crate::clock::month(crate::clock::now()), self.monthly_limit),
+            ScopeLimit::month(
+                &crate::clock::month(crate::clock::now()),
+                self.monthly_limit,
+            ),
         ]
     }
 
@@ -131,13 +147,25 @@ impl Runner {
     }
 
     /// What each stage's input is, so a saved output is reused only when it still fits.
-    fn input_hash(&self, ep: &Episode, stage: Stage, notes: &[StoredNote]) -> Result<String, RunError> {
+    fn input_hash(
+        &self,
+        ep: &Episode,
+        stage: Stage,
+        notes: &[StoredNote],
+    ) -> Result<String, RunError> {
         let store = lock(&self.store);
         let conn = store.conn();
         let note_hashes: Vec<&str> = notes.iter().map(|n| n.hash.as_str()).collect();
         let notes_key = note_hashes.join(",");
         let b = &ep.brief;
-        let brief_key = format!("{}|{}|{}|{}|{}", b.title, b.brief, b.format.as_str(), b.language, b.tone);
+        let brief_key = format!(
+            "{}|{}|{}|{}|{}",
+            b.title,
+            b.brief,
+            b.format.as_str(),
+            b.language,
+            b.tone
+        );
         let settings = settings_json(ep.plan.get(stage));
         let prev = |s: Stage| -> Result<String, RunError> {
             Ok(artifacts::current(conn, &ep.id, s)?
@@ -146,7 +174,9 @@ impl Runner {
         };
         Ok(match stage {
             Stage::Research => hash(&["research", &brief_key, &notes_key, &settings]),
-            Stage::Synthesis => hash(&["synthesis", &brief_key, &prev(Stage::Research)?, &settings]),
+            Stage::Synthesis => {
+                hash(&["synthesis", &brief_key, &prev(Stage::Research)?, &settings])
+            }
             Stage::Script => {
                 let shape = format!(
                     "{:?}|{:?}|{}|{}",
@@ -155,9 +185,22 @@ impl Runner {
                     b.minutes,
                     b.guests.join(",")
                 );
-                hash(&["script", &brief_key, &shape, &notes_key, &prev(Stage::Synthesis)?, &settings])
+                hash(&[
+                    "script",
+                    &brief_key,
+                    &shape,
+                    &notes_key,
+                    &prev(Stage::Synthesis)?,
+                    &settings,
+                ])
             }
-            Stage::QualityCheck => hash(&["quality_check", &brief_key, &notes_key, &prev(Stage::Script)?, &settings]),
+            Stage::QualityCheck => hash(&[
+                "quality_check",
+                &brief_key,
+                &notes_key,
+                &prev(Stage::Script)?,
+                &settings,
+            ]),
         })
     }
 
@@ -185,7 +228,8 @@ impl Runner {
         // Check the upper bound of what is left to do before spending anything.
         let estimate = super::estimate::estimate(self, &ep, &notes, opts).await?;
         let limit_units = to_units(ep.brief.budget_usd);
-        let (spent, reserved) = budget::totals(lock(&self.store).conn(), &format!("episode:{}", ep.id))?;
+        let (spent, reserved) =
+            budget::totals(lock(&self.store).conn(), &format!("episode:{}", ep.id))?;
         let left = (limit_units - spent - reserved).max(0);
         if !self.router.profile().limit_off && estimate.upper_units_to_run > left {
             return Err(RunError::OverEstimate {
@@ -197,7 +241,11 @@ impl Runner {
             let store = lock(&self.store);
             store.conn().execute(
                 "UPDATE episodes SET estimate_units = ?2, last_run_at = ?3 WHERE id = ?1",
-                rusqlite::params![ep.id, spent + estimate.upper_units_to_run, crate::clock::stamp(crate::clock::now())],
+                rusqlite::params![
+                    ep.id,
+                    spent + estimate.upper_units_to_run,
+                    crate::clock::stamp(crate::clock::now())
+                ],
             )?;
             episode::set_status(store.conn(), &ep.id, EpisodeStatus::Running)?;
         }
@@ -207,7 +255,16 @@ impl Runner {
         let result: Result<(), RunError> = async {
             for stage in Stage::ALL {
                 let outcome = self
-                    .run_stage(&ep, stage, &notes, opts, cancel, emit, &mut warned, &mut verdict)
+                    .run_stage(
+                        &ep,
+                        stage,
+                        &notes,
+                        opts,
+                        cancel,
+                        emit,
+                        &mut warned,
+                        &mut verdict,
+                    )
                     .await?;
                 outcomes.push(outcome);
             }
@@ -225,12 +282,25 @@ impl Runner {
                 RunError::Call { stage, .. } => Some(*stage),
                 _ => None,
             };
-            emit(ProgressEvent::Error { stage, code: run_error_code(&e).into(), message: e.to_string() });
+            emit(ProgressEvent::Error {
+                stage,
+                code: run_error_code(&e).into(),
+                message: e.to_string(),
+            });
             return Err(e);
         }
-        let total_units = outcomes.iter().map(|o| to_units(o.cost_usd.parse().unwrap_or_default())).sum();
+        let total_units = outcomes
+            .iter()
+            .map(|o| to_units(o.cost_usd.parse().unwrap_or_default()))
+            .sum();
         let script = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Script)?;
-        Ok(RunResult { episode_id: ep.id.clone(), stages: outcomes, total_units, verdict, script })
+        Ok(RunResult {
+            episode_id: ep.id.clone(),
+            stages: outcomes,
+            total_units,
+            verdict,
+            script,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -250,7 +320,11 @@ impl Runner {
         let forced = opts.rerun == Some(stage);
         let existing = artifacts::current(lock(&self.store).conn(), &ep.id, stage)?;
         if let Some(a) = existing.filter(|a| a.input_hash == input_hash && !forced) {
-            emit(ProgressEvent::StageStarted { stage, models: settings.chain.models.clone(), reused: true });
+            emit(ProgressEvent::StageStarted {
+                stage,
+                models: settings.chain.models.clone(),
+                reused: true,
+            });
             if stage == Stage::QualityCheck {
                 *verdict = serde_json::from_str(&a.content).ok();
             }
@@ -261,23 +335,81 @@ impl Runner {
                 cached: true,
                 words: crate::script::count_words(&a.content),
             });
-            return Ok(StageOutcome { stage, model: a.model, calls: 0, cost_usd: "0".into(), cached: true });
+            return Ok(StageOutcome {
+                stage,
+                model: a.model,
+                calls: 0,
+                cost_usd: "0".into(),
+                cached: true,
+            });
         }
-        emit(ProgressEvent::StageStarted { stage, models: settings.chain.models.clone(), reused: false });
+        emit(ProgressEvent::StageStarted {
+            stage,
+            models: settings.chain.models.clone(),
+            reused: false,
+        });
         let run_id = self.start_run(ep, stage, &input_hash)?;
         let mut acc = StageAcc::default();
         let produced = match stage {
-            Stage::Research => self.research(ep, notes, &settings, forced, opts.stream, cancel, emit, warned, &mut acc).await,
-            Stage::Synthesis => self.synthesis(ep, &settings, forced, opts.stream, cancel, emit, warned, &mut acc).await,
-            Stage::Script => self.script(ep, notes, &settings, forced, opts.stream, cancel, emit, warned, &mut acc).await,
-            Stage::QualityCheck => {
-                self.quality(ep, notes, &settings, forced, opts.stream, cancel, emit, warned, &mut acc, &input_hash)
-                    .await
-                    .map(|(content, v)| {
-                        *verdict = Some(v);
-                        content
-                    })
+            Stage::Research => {
+                self.research(
+                    ep,
+                    notes,
+                    &settings,
+                    forced,
+                    opts.stream,
+                    cancel,
+                    emit,
+                    warned,
+                    &mut acc,
+                )
+                .await
             }
+            Stage::Synthesis => {
+                self.synthesis(
+                    ep,
+                    &settings,
+                    forced,
+                    opts.stream,
+                    cancel,
+                    emit,
+                    warned,
+                    &mut acc,
+                )
+                .await
+            }
+            Stage::Script => {
+                self.script(
+                    ep,
+                    notes,
+                    &settings,
+                    forced,
+                    opts.stream,
+                    cancel,
+                    emit,
+                    warned,
+                    &mut acc,
+                )
+                .await
+            }
+            Stage::QualityCheck => self
+                .quality(
+                    ep,
+                    notes,
+                    &settings,
+                    forced,
+                    opts.stream,
+                    cancel,
+                    emit,
+                    warned,
+                    &mut acc,
+                    &input_hash,
+                )
+                .await
+                .map(|(content, v)| {
+                    *verdict = Some(v);
+                    content
+                }),
         };
         match produced {
             Ok(content) => {
@@ -297,12 +429,21 @@ impl Runner {
                             cached: acc.all_cached(),
                         },
                     )?;
-                    self.finish_run(&store, run_id, "done", acc.cost_units, acc.model.as_deref(), None, Some(art.id))?;
+                    self.finish_run(
+                        &store,
+                        run_id,
+                        "done",
+                        acc.cost_units,
+                        acc.model.as_deref(),
+                        None,
+                        Some(art.id),
+                    )?;
                     art
                 };
                 if stage == Stage::QualityCheck {
                     if let Some(v) = verdict.as_ref().filter(|v| !v.passed) {
-                        self.rewrite(ep, notes, v, opts.stream, cancel, emit, warned, &mut acc).await?;
+                        self.rewrite(ep, notes, v, opts.stream, cancel, emit, warned, &mut acc)
+                            .await?;
                     }
                 }
                 let cost = from_units(acc.cost_units).to_string();
@@ -324,13 +465,20 @@ impl Runner {
             }
             Err(err) => {
                 let partial = match &err {
-                    RunError::Call { error: CallError::Cancelled { partial, .. }, .. } => Some(partial.clone()),
+                    RunError::Call {
+                        error: CallError::Cancelled { partial, .. },
+                        ..
+                    } => Some(partial.clone()),
                     _ => None,
                 };
                 let store = lock(&self.store);
                 let mut partial_saved = false;
                 if let Some(p) = partial.filter(|p| !p.trim().is_empty()) {
-                    let text = if acc.text.is_empty() { p } else { format!("{}\n\n{p}", acc.text) };
+                    let text = if acc.text.is_empty() {
+                        p
+                    } else {
+                        format!("{}\n\n{p}", acc.text)
+                    };
                     artifacts::save(
                         store.conn(),
                         &ep.id,
@@ -347,14 +495,33 @@ impl Runner {
                     )?;
                     partial_saved = true;
                 }
-                let status = if partial_saved || matches!(&err, RunError::Call { error: CallError::Cancelled { .. }, .. }) {
+                let status = if partial_saved
+                    || matches!(
+                        &err,
+                        RunError::Call {
+                            error: CallError::Cancelled { .. },
+                            ..
+                        }
+                    ) {
                     "cancelled"
                 } else {
                     "failed"
                 };
-                self.finish_run(&store, run_id, status, acc.cost_units, acc.model.as_deref(), Some(&err), None)?;
+                self.finish_run(
+                    &store,
+                    run_id,
+                    status,
+                    acc.cost_units,
+                    acc.model.as_deref(),
+                    Some(&err),
+                    None,
+                )?;
                 Err(match err {
-                    RunError::Call { stage, error, .. } => RunError::Call { stage, error, partial_saved },
+                    RunError::Call { stage, error, .. } => RunError::Call {
+                        stage,
+                        error,
+                        partial_saved,
+                    },
                     other => other,
                 })
             }
@@ -416,7 +583,17 @@ impl Runner {
         warned: &mut bool,
         acc: &mut StageAcc,
     ) -> Result<crate::gateway::Completion, RunError> {
-        let spec = self.spec(ep, stage, chain, settings, messages, max_tokens, response_format, bypass_cache, stream);
+        let spec = self.spec(
+            ep,
+            stage,
+            chain,
+            settings,
+            messages,
+            max_tokens,
+            response_format,
+            bypass_cache,
+            stream,
+        );
         let store = self.store.clone();
         let conn_id = self.router.profile().id.clone();
         let mut on = |e: CallEvent<'_>| {
@@ -478,7 +655,11 @@ impl Runner {
             Err(e) => {
                 acc.cost_units += e.spent_units();
                 self.budget_warning(ep, emit, warned);
-                Err(RunError::Call { stage, error: e, partial_saved: false })
+                Err(RunError::Call {
+                    stage,
+                    error: e,
+                    partial_saved: false,
+                })
             }
         }
     }
@@ -487,10 +668,14 @@ impl Runner {
         if *warned {
             return;
         }
-        let spent = budget::spent(lock(&self.store).conn(), &format!("episode:{}", ep.id)).unwrap_or_default();
+        let spent = budget::spent(lock(&self.store).conn(), &format!("episode:{}", ep.id))
+            .unwrap_or_default();
         if spent * Decimal::from(10) >= ep.brief.budget_usd * Decimal::from(8) {
             *warned = true;
-            emit(ProgressEvent::BudgetWarning { spent_usd: spent.to_string(), limit_usd: ep.brief.budget_usd.to_string() });
+            emit(ProgressEvent::BudgetWarning {
+                spent_usd: spent.to_string(),
+                limit_usd: ep.brief.budget_usd.to_string(),
+            });
         }
     }
 
@@ -509,39 +694,48 @@ impl Runner {
     ) -> Result<String, RunError> {
         let batches = research::plan(notes);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ProgressEvent>();
-        let calls = batches.iter().map(|batch| {
-            let tx = tx.clone();
-            let spec = self.spec(
-                ep,
-                Stage::Research,
-                &settings.chain,
-                settings,
-                prompts::research(&ep.brief, &batch.pieces),
-                settings.max_tokens,
-                None,
-                forced,
-                stream,
-            );
-            let router = self.router.clone();
-            let store = self.store.clone();
-            let conn_id = self.router.profile().id.clone();
-            let ep_id = ep.id.clone();
-            let chain = settings.chain.clone();
-            async move {
-                let mut on = |e: CallEvent<'_>| {
-                    if let Some(ev) = map_event(&store, &conn_id, &ep_id, Stage::Research, &chain, e) {
-                        // Parallel calls would interleave their text: research shows costs
-                        // and failures live, and its findings when the stage is done.
-                        if !matches!(ev, ProgressEvent::TextDelta { .. } | ProgressEvent::TextReset { .. }) {
-                            let _ = tx.send(ev);
+        let calls = batches
+            .iter()
+            .map(|batch| {
+                let tx = tx.clone();
+                let spec = self.spec(
+                    ep,
+                    Stage::Research,
+                    &settings.chain,
+                    settings,
+                    prompts::research(&ep.brief, &batch.pieces),
+                    settings.max_tokens,
+                    None,
+                    forced,
+                    stream,
+                );
+                let router = self.router.clone();
+                let store = self.store.clone();
+                let conn_id = self.router.profile().id.clone();
+                let ep_id = ep.id.clone();
+                let chain = settings.chain.clone();
+                async move {
+                    let mut on = |e: CallEvent<'_>| {
+                        if let Some(ev) =
+                            map_event(&store, &conn_id, &ep_id, Stage::Research, &chain, e)
+                        {
+                            // Parallel calls would interleave their text: research shows costs
+                            // and failures live, and its findings when the stage is done.
+                            if !matches!(
+                                ev,
+                                ProgressEvent::TextDelta { .. } | ProgressEvent::TextReset { .. }
+                            ) {
+                                let _ = tx.send(ev);
+                            }
                         }
-                    }
-                };
-                router.call(&spec, cancel, &mut on).await
-            }
-        })
-        .collect::<Vec<_>>();
-        let all = futures_util::stream::iter(calls).buffered(research::CONCURRENCY).collect::<Vec<_>>();
+                    };
+                    router.call(&spec, cancel, &mut on).await
+                }
+            })
+            .collect::<Vec<_>>();
+        let all = futures_util::stream::iter(calls)
+            .buffered(research::CONCURRENCY)
+            .collect::<Vec<_>>();
         drop(tx);
         tokio::pin!(all);
         let results = loop {
@@ -570,7 +764,10 @@ impl Runner {
         if let Some(e) = first_err {
             return Err(e);
         }
-        emit(ProgressEvent::TextDelta { stage: Stage::Research, text: text.clone() });
+        emit(ProgressEvent::TextDelta {
+            stage: Stage::Research,
+            text: text.clone(),
+        });
         Ok(text)
     }
 
@@ -590,7 +787,21 @@ impl Runner {
             .map(|a| a.content)
             .unwrap_or_default();
         let c = self
-            .call(ep, Stage::Synthesis, &settings.chain, settings, prompts::synthesis(&ep.brief, &findings), settings.max_tokens, None, forced, stream, cancel, emit, warned, acc)
+            .call(
+                ep,
+                Stage::Synthesis,
+                &settings.chain,
+                settings,
+                prompts::synthesis(&ep.brief, &findings),
+                settings.max_tokens,
+                None,
+                forced,
+                stream,
+                cancel,
+                emit,
+                warned,
+                acc,
+            )
             .await?;
         Ok(c.text)
     }
@@ -616,19 +827,38 @@ impl Runner {
         let target = ep.brief.word_target();
         // Long episodes are written a few segments at a time so each part reaches its share
         // of the word target (models stop early on very long single answers).
-        let parts = (target as usize).div_ceil(SCRIPT_WORDS_PER_CALL).clamp(1, segments.len().max(1));
+        let parts = (target as usize)
+            .div_ceil(SCRIPT_WORDS_PER_CALL)
+            .clamp(1, segments.len().max(1));
         let per_part = segments.len().div_ceil(parts);
         let mut script = String::new();
         for (i, group) in segments.chunks(per_part.max(1)).enumerate() {
             let words = target * group.len() as u32 / segments.len().max(1) as u32;
             let max_tokens = settings.max_tokens.max(words_to_tokens(words)).min(16_000);
             if i > 0 {
-                emit(ProgressEvent::TextDelta { stage: Stage::Script, text: "\n\n".into() });
+                emit(ProgressEvent::TextDelta {
+                    stage: Stage::Script,
+                    text: "\n\n".into(),
+                });
                 script.push_str("\n\n");
             }
             acc.text = script.clone();
             let c = self
-                .call(ep, Stage::Script, &settings.chain, settings, prompts::script(&ep.brief, &outline, &labelled, group, words), max_tokens, None, forced, stream, cancel, emit, warned, acc)
+                .call(
+                    ep,
+                    Stage::Script,
+                    &settings.chain,
+                    settings,
+                    prompts::script(&ep.brief, &outline, &labelled, group, words),
+                    max_tokens,
+                    None,
+                    forced,
+                    stream,
+                    cancel,
+                    emit,
+                    warned,
+                    acc,
+                )
                 .await?;
             script.push_str(c.text.trim());
         }
@@ -652,7 +882,11 @@ impl Runner {
         let script = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Script)?
             .map(|a| a.content)
             .unwrap_or_default();
-        let v = self.check(ep, notes, &script, settings, forced, stream, cancel, emit, warned, acc).await?;
+        let v = self
+            .check(
+                ep, notes, &script, settings, forced, stream, cancel, emit, warned, acc,
+            )
+            .await?;
         Ok((serde_json::to_string(&v).unwrap_or_default(), v))
     }
 
@@ -678,9 +912,26 @@ impl Runner {
         let models = &settings.chain.models;
         let mut last_err = None;
         for start in 0..models.len() {
-            let chain = Chain { models: models[start..].to_vec(), variant: settings.chain.variant };
+            let chain = Chain {
+                models: models[start..].to_vec(),
+                variant: settings.chain.variant,
+            };
             let c = self
-                .call(ep, Stage::QualityCheck, &chain, settings, prompts::quality(&ep.brief, script, &labelled, words, target), settings.max_tokens, Some(prompts::verdict_schema()), forced, stream, cancel, emit, warned, acc)
+                .call(
+                    ep,
+                    Stage::QualityCheck,
+                    &chain,
+                    settings,
+                    prompts::quality(&ep.brief, script, &labelled, words, target),
+                    settings.max_tokens,
+                    Some(prompts::verdict_schema()),
+                    forced,
+                    stream,
+                    cancel,
+                    emit,
+                    warned,
+                    acc,
+                )
                 .await?;
             match quality::parse(&c.text, target, words) {
                 Some(v) => return Ok(v),
@@ -689,7 +940,10 @@ impl Runner {
                     emit(ProgressEvent::AttemptFailed {
                         stage: Stage::QualityCheck,
                         model: served.clone(),
-                        message: format!("{}'s verdict could not be read — asking the next model", self.display(&served)),
+                        message: format!(
+                            "{}'s verdict could not be read — asking the next model",
+                            self.display(&served)
+                        ),
                     });
                     last_err = Some(served);
                 }
@@ -722,11 +976,15 @@ impl Runner {
             let writer = a.as_ref().and_then(|a| a.model.clone());
             (a, writer)
         };
-        let Some(script_art) = script_art else { return Ok(()) };
+        let Some(script_art) = script_art else {
+            return Ok(());
+        };
         let models = &ep.plan.script.chain.models;
-        let pos = writer
-            .as_deref()
-            .and_then(|w| models.iter().position(|m| crate::catalog::base_id(m) == crate::catalog::base_id(w)));
+        let pos = writer.as_deref().and_then(|w| {
+            models
+                .iter()
+                .position(|m| crate::catalog::base_id(m) == crate::catalog::base_id(w))
+        });
         let next: Vec<String> = match pos {
             Some(p) => models[p + 1..].to_vec(),
             None => models.iter().skip(1).cloned().collect(),
@@ -734,20 +992,42 @@ impl Runner {
         if next.is_empty() {
             return Ok(());
         }
-        let chain = Chain { models: next, variant: ep.plan.script.chain.variant };
+        let chain = Chain {
+            models: next,
+            variant: ep.plan.script.chain.variant,
+        };
         let labelled = research::labelled(notes);
         let target = ep.brief.word_target();
         let mut racc = StageAcc::default();
-        emit(ProgressEvent::TextReset { stage: Stage::Script });
+        emit(ProgressEvent::TextReset {
+            stage: Stage::Script,
+        });
         let msgs = prompts::rewrite(&ep.brief, &script_art.content, &v.fixes, &labelled, target);
         let settings = ep.plan.script.clone();
         let r = self
-            .call(ep, Stage::Script, &chain, &settings, msgs, settings.max_tokens.max(words_to_tokens(target)).min(16_000), None, false, stream, cancel, emit, warned, &mut racc)
+            .call(
+                ep,
+                Stage::Script,
+                &chain,
+                &settings,
+                msgs,
+                settings.max_tokens.max(words_to_tokens(target)).min(16_000),
+                None,
+                false,
+                stream,
+                cancel,
+                emit,
+                warned,
+                &mut racc,
+            )
             .await;
         let c = match r {
             Ok(c) => c,
             // Not enough budget for the rewrite: the producer keeps the checked script.
-            Err(RunError::Call { error: CallError::Budget(_), .. }) => return Ok(()),
+            Err(RunError::Call {
+                error: CallError::Budget(_),
+                ..
+            }) => return Ok(()),
             Err(e) => return Err(e),
         };
         acc.cost_units += racc.cost_units;
@@ -773,7 +1053,21 @@ impl Runner {
         let notes_v = notes.to_vec();
         let qsettings = ep.plan.quality_check.clone();
         let mut qacc = StageAcc::default();
-        match self.check(ep, &notes_v, c.text.trim(), &qsettings, false, stream, cancel, emit, warned, &mut qacc).await {
+        match self
+            .check(
+                ep,
+                &notes_v,
+                c.text.trim(),
+                &qsettings,
+                false,
+                stream,
+                cancel,
+                emit,
+                warned,
+                &mut qacc,
+            )
+            .await
+        {
             Ok(v2) => {
                 acc.cost_units += qacc.cost_units;
                 acc.calls += qacc.calls;
@@ -795,7 +1089,10 @@ impl Runner {
                 )?;
                 Ok(())
             }
-            Err(RunError::Call { error: CallError::Budget(_), .. }) => Ok(()),
+            Err(RunError::Call {
+                error: CallError::Budget(_),
+                ..
+            }) => Ok(()),
             Err(e) => Err(e),
         }
     }
@@ -835,15 +1132,26 @@ fn map_event(
 ) -> Option<ProgressEvent> {
     let name = |m: &str| display_name(lock(store).conn(), connection_id, m);
     match e {
-        CallEvent::Text(t) => Some(ProgressEvent::TextDelta { stage, text: t.to_string() }),
+        CallEvent::Text(t) => Some(ProgressEvent::TextDelta {
+            stage,
+            text: t.to_string(),
+        }),
         CallEvent::Restart => Some(ProgressEvent::TextReset { stage }),
         CallEvent::AttemptFailed { model, error, next } => {
             let message = match next {
-                NextStep::NextModel { model: to } => format!("{} was unavailable — {} took over", name(model), name(to)),
-                NextStep::RetrySame { .. } => format!("{} was unavailable — trying it again", name(model)),
+                NextStep::NextModel { model: to } => {
+                    format!("{} was unavailable — {} took over", name(model), name(to))
+                }
+                NextStep::RetrySame { .. } => {
+                    format!("{} was unavailable — trying it again", name(model))
+                }
                 NextStep::GiveUp => error.to_string(),
             };
-            Some(ProgressEvent::AttemptFailed { stage, model: model.to_string(), message })
+            Some(ProgressEvent::AttemptFailed {
+                stage,
+                model: model.to_string(),
+                message,
+            })
         }
         CallEvent::TookOver { from, to } => Some(ProgressEvent::AttemptFailed {
             stage,
@@ -852,8 +1160,13 @@ fn map_event(
         }),
         CallEvent::Cost { units } => {
             let _ = chain;
-            let spent = budget::spent(lock(store).conn(), &format!("episode:{episode_id}")).unwrap_or_default();
-            Some(ProgressEvent::RequestCost { stage, cost_usd: from_units(units).to_string(), episode_spent_usd: spent.to_string() })
+            let spent = budget::spent(lock(store).conn(), &format!("episode:{episode_id}"))
+                .unwrap_or_default();
+            Some(ProgressEvent::RequestCost {
+                stage,
+                cost_usd: from_units(units).to_string(),
+                episode_spent_usd: spent.to_string(),
+            })
         }
         CallEvent::Reused { .. } => None,
     }
@@ -871,7 +1184,10 @@ pub fn display_name(conn: &rusqlite::Connection, connection_id: &str, model: &st
         )
         .ok();
     match name {
-        Some(n) => n.split_once(": ").map(|(_, rest)| rest.to_string()).unwrap_or(n),
+        Some(n) => n
+            .split_once(": ")
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or(n),
         None => base.rsplit('/').next().unwrap_or(base).to_string(),
     }
 }
@@ -889,7 +1205,8 @@ impl RunError {
             RunError::Pipeline(p) => p.code(),
             RunError::OverEstimate { .. } => C::BudgetRefused,
             RunError::Call { error, .. } => match error {
-                CallError::Budget(budget::BudgetError::Refused { .. }) | CallError::NoPrices { .. } => C::BudgetRefused,
+                CallError::Budget(budget::BudgetError::Refused { .. })
+                | CallError::NoPrices { .. } => C::BudgetRefused,
                 CallError::Budget(_) | CallError::Store(_) => C::Database,
                 CallError::Stopped { error, .. } => match error.kind {
                     Unauthorized => C::KeyRejected,

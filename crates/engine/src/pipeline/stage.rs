@@ -15,7 +15,12 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [Stage::Research, Stage::Synthesis, Stage::Script, Stage::QualityCheck];
+    pub const ALL: [Stage; 4] = [
+        Stage::Research,
+        Stage::Synthesis,
+        Stage::Script,
+        Stage::QualityCheck,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -104,20 +109,37 @@ fn settings(models: &[&str], variant: Variant, temperature: f32, max_tokens: u32
 pub fn original_design() -> StagePlan {
     StagePlan {
         research: settings(
-            &["mistralai/mixtral-8x7b-instruct", "anthropic/claude-instant-1", "openai/gpt-3.5-turbo"],
+            &[
+                "mistralai/mixtral-8x7b-instruct",
+                "anthropic/claude-instant-1",
+                "openai/gpt-3.5-turbo",
+            ],
             Variant::Floor,
             0.3,
             900,
         ),
-        synthesis: settings(&["deepseek/deepseek-r1", "anthropic/claude-3-sonnet"], Variant::None, 0.4, 1600),
+        synthesis: settings(
+            &["deepseek/deepseek-r1", "anthropic/claude-3-sonnet"],
+            Variant::None,
+            0.4,
+            1600,
+        ),
         script: settings(
-            &["anthropic/claude-3-opus", "openai/gpt-4", "anthropic/claude-3-sonnet"],
+            &[
+                "anthropic/claude-3-opus",
+                "openai/gpt-4",
+                "anthropic/claude-3-sonnet",
+            ],
             Variant::None,
             0.8,
             3000,
         ),
         quality_check: settings(
-            &["openai/gpt-4-turbo", "anthropic/claude-3-sonnet", "google/gemini-pro"],
+            &[
+                "openai/gpt-4-turbo",
+                "anthropic/claude-3-sonnet",
+                "google/gemini-pro",
+            ],
             Variant::Nitro,
             0.0,
             900,
@@ -129,16 +151,33 @@ pub fn original_design() -> StagePlan {
 pub const CURRENT_TIERS: [(Stage, &[&str]); 4] = [
     (
         Stage::Research,
-        &["meta-llama/llama-3.3-70b-instruct", "mistralai/mistral-small-3.1-24b-instruct", "openai/gpt-4o-mini", "google/gemini-2.0-flash-001"],
+        &[
+            "meta-llama/llama-3.3-70b-instruct",
+            "mistralai/mistral-small-3.1-24b-instruct",
+            "openai/gpt-4o-mini",
+            "google/gemini-2.0-flash-001",
+        ],
     ),
-    (Stage::Synthesis, &["deepseek/deepseek-r1", "openai/o4-mini", "openai/o3-mini"]),
+    (
+        Stage::Synthesis,
+        &["deepseek/deepseek-r1", "openai/o4-mini", "openai/o3-mini"],
+    ),
     (
         Stage::Script,
-        &["anthropic/claude-opus-4", "anthropic/claude-sonnet-4", "openai/gpt-4.1", "anthropic/claude-3.7-sonnet"],
+        &[
+            "anthropic/claude-opus-4",
+            "anthropic/claude-sonnet-4",
+            "openai/gpt-4.1",
+            "anthropic/claude-3.7-sonnet",
+        ],
     ),
     (
         Stage::QualityCheck,
-        &["openai/gpt-4.1-mini", "google/gemini-2.5-flash-preview", "anthropic/claude-3.5-haiku"],
+        &[
+            "openai/gpt-4.1-mini",
+            "google/gemini-2.5-flash-preview",
+            "anthropic/claude-3.5-haiku",
+        ],
     ),
 ];
 
@@ -171,7 +210,11 @@ pub struct ChainIssue {
 
 /// Checks every model of every chain against the catalog's model ids and the ids it knows to
 /// be retired. An empty catalog checks nothing.
-pub fn validate(plan: &StagePlan, available: &[String], display: &dyn Fn(&str) -> String) -> Vec<ChainIssue> {
+pub fn validate(
+    plan: &StagePlan,
+    available: &[String],
+    display: &dyn Fn(&str) -> String,
+) -> Vec<ChainIssue> {
     let mut out = Vec::new();
     if available.is_empty() {
         return out;
@@ -211,22 +254,42 @@ mod tests {
     fn the_original_design_is_kept() {
         let p = original_design();
         assert_eq!(p.research.chain.variant, Variant::Floor);
-        assert_eq!(p.research.chain.models[0], "mistralai/mixtral-8x7b-instruct");
-        assert_eq!(p.script.chain.models, vec!["anthropic/claude-3-opus", "openai/gpt-4", "anthropic/claude-3-sonnet"]);
+        assert_eq!(
+            p.research.chain.models[0],
+            "mistralai/mixtral-8x7b-instruct"
+        );
+        assert_eq!(
+            p.script.chain.models,
+            vec![
+                "anthropic/claude-3-opus",
+                "openai/gpt-4",
+                "anthropic/claude-3-sonnet"
+            ]
+        );
         assert_eq!(p.quality_check.chain.variant, Variant::Nitro);
     }
 
     #[test]
     fn current_models_follow_the_catalog_and_retired_ones_are_named() {
-        let available: Vec<String> = ["deepseek/deepseek-r1", "openai/gpt-4.1", "openai/gpt-4.1-mini", "openai/gpt-4o-mini", "openai/gpt-3.5-turbo", "mistralai/mixtral-8x7b-instruct"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let available: Vec<String> = [
+            "deepseek/deepseek-r1",
+            "openai/gpt-4.1",
+            "openai/gpt-4.1-mini",
+            "openai/gpt-4o-mini",
+            "openai/gpt-3.5-turbo",
+            "mistralai/mixtral-8x7b-instruct",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let p = current_models(&available);
         assert_eq!(p.script.chain.models, vec!["openai/gpt-4.1"]);
         assert_eq!(p.research.chain.models, vec!["openai/gpt-4o-mini"]);
         let issues = validate(&original_design(), &available, &|m| m.to_string());
-        assert!(issues.iter().any(|i| i.model == "anthropic/claude-instant-1" && i.message.contains("retired or unknown")));
+        assert!(issues
+            .iter()
+            .any(|i| i.model == "anthropic/claude-instant-1"
+                && i.message.contains("retired or unknown")));
         assert!(validate(&p, &available, &|m| m.to_string()).is_empty());
     }
 }
