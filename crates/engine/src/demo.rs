@@ -24,10 +24,16 @@ pub struct DemoError(String);
 /// Starts the emulator on a free loopback port. Must be called inside a Tokio runtime.
 pub async fn start() -> Result<SimServer, DemoError> {
     let scenario = match std::env::var_os(SCENARIO_ENV) {
-        Some(path) if !path.is_empty() => Scenario::from_file(&path).map_err(|e| DemoError(e.to_string()))?,
+        Some(path) if !path.is_empty() => {
+            Scenario::from_file(&path).map_err(|e| DemoError(e.to_string()))?
+        }
         _ => Scenario::demo(),
     };
-    SimServer::start(SimConfig { seed: 0, scenario, ..SimConfig::default() })
-        .await
-        .map_err(|e| DemoError(e.to_string()))
+    SimServer::start(SimConfig {
+        seed: 0,
+        scenario,
+        ..SimConfig::default()
+    })
+    .await
+    .map_err(|e| DemoError(e.to_string()))
 }

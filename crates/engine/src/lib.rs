@@ -3,8 +3,8 @@
 //! The Tauri shell and the headless `castwright produce` mode are both thin layers over this
 //! crate; neither holds behaviour of its own.
 
-pub mod budget;
 pub mod alerts;
+pub mod budget;
 pub mod cache;
 pub mod catalog;
 pub mod clock;
