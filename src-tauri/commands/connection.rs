@@ -16,19 +16,26 @@ pub struct ConnectionStatus {
     /// Shown wherever the demo is active.
     pub label: Option<String>,
     pub has_key: bool,
+    /// Why the keychain cannot be used, when it cannot (the demo still works).
+    pub keychain_problem: Option<String>,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus, IpcError> {
     let choice = settings::load(&state.data_dir)?.settings.connection;
-    let has_key = castwright_engine::connections::key_status(&state.keychain)?.has_key;
+    let (has_key, keychain_problem) =
+        match castwright_engine::connections::key_status(&state.keychain) {
+            Ok(k) => (k.has_key, None),
+            Err(e) => (false, Some(e.to_string())),
+        };
     let simulated = choice == ConnectionChoice::Demo;
     Ok(ConnectionStatus {
         choice,
         simulated,
         label: simulated.then(|| castwright_engine::demo::LABEL.to_string()),
         has_key,
+        keychain_problem,
     })
 }
 

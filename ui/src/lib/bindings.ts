@@ -182,6 +182,8 @@ export type ConnectionStatus_Deserialize = {
 	/**  Shown wherever the demo is active. */
 	label?: string | null,
 	has_key: boolean,
+	/**  Why the keychain cannot be used, when it cannot (the demo still works). */
+	keychain_problem?: string | null,
 };
 
 export type ConnectionStatus_Serialize = {
@@ -190,6 +192,8 @@ export type ConnectionStatus_Serialize = {
 	/**  Shown wherever the demo is active. */
 	label: string | null,
 	has_key: boolean,
+	/**  Why the keychain cannot be used, when it cannot (the demo still works). */
+	keychain_problem: string | null,
 };
 
 /**  What "Test connection" shows. */
