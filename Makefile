@@ -4,11 +4,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup deps ui run test check bindings e2e clean
+.PHONY: help setup deps ui run test check bindings e2e bench clean
 
 help:
 	@echo "make run    install what is missing, build the UI and open Castwright"
 	@echo "make test   install what is missing and run every check (see README)"
+	@echo "make bench  run the benchmarks and regenerate BENCHMARKS.md"
 	@echo "make bindings   regenerate ui/src/lib/bindings.ts from the Rust commands"
 
 # System packages (apt), Node packages (npm ci) and cargo tools, each only when missing.
@@ -23,6 +24,9 @@ run: ui
 
 test:
 	@scripts/test.sh
+
+bench: deps
+	@scripts/bench.sh
 
 bindings:
 	CASTWRIGHT_UPDATE_BINDINGS=1 cargo test --test bindings
