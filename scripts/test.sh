@@ -39,6 +39,7 @@ phase "install dependencies" scripts/install-deps.sh || true
 phase "ui build" npm --prefix ui run build
 phase "cargo fmt" cargo fmt --all -- --check
 phase "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+phase "note fixtures (LibreOffice)" scripts/make-note-fixtures.sh
 phase "rust tests" rust_tests
 phase "svelte-check / tsc" npm --prefix ui run check
 phase "vitest" npm --prefix ui test

@@ -56,6 +56,14 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::export::export_script,
         commands::export::show_in_folder,
         commands::testing::e2e_drop_files,
+        commands::usage::usage_overview,
+        commands::usage::usage_request_log,
+        commands::usage::usage_errors,
+        commands::usage::usage_quality,
+        commands::usage::usage_model_health,
+        commands::usage::credit_status,
+        commands::usage::alerts_pending,
+        commands::usage::alerts_dismiss,
     ])
 }
 

@@ -7,4 +7,5 @@ pub mod run;
 pub mod secrets;
 pub mod settings;
 pub mod testing;
+pub mod usage;
 pub mod versions;

@@ -184,6 +184,12 @@ fn sqlite_rates() -> (f64, f64) {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: measure only
+    // under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("gateway benchmark: run it with `make bench`");
+        return;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let report = rt.block_on(async {
         let sim = SimServer::start(SimConfig { seed: 1, scenario: Scenario::instant(), ..SimConfig::default() }).await.expect("sim");

@@ -67,6 +67,19 @@ export const commands = {
 	showInFolder: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("show_in_folder", { path })),
 	/**  Simulates dropping files on the window by emitting the runtime's own drop event. */
 	e2eDropFiles: (paths: string[]) => typedError<null, IpcError>(__TAURI_INVOKE("e2e_drop_files", { paths })),
+	usageOverview: (range: Range) => typedError<SpendOverview_Serialize, IpcError>(__TAURI_INVOKE("usage_overview", { range })),
+	usageRequestLog: (filter: LogFilter_Deserialize, page: Page_Deserialize) => typedError<LogPage_Serialize, IpcError>(__TAURI_INVOKE("usage_request_log", { filter, page })),
+	usageErrors: (range: Range) => typedError<ErrorGroup_Serialize[], IpcError>(__TAURI_INVOKE("usage_errors", { range })),
+	usageQuality: () => typedError<ModelQuality_Serialize[], IpcError>(__TAURI_INVOKE("usage_quality")),
+	usageModelHealth: () => typedError<ModelHealthRow_Serialize[], IpcError>(__TAURI_INVOKE("usage_model_health")),
+	/**
+	 *  Credit and key limit from the connection, with the low-balance check (which may raise an
+	 *  alert) and the key-age check.
+	 */
+	creditStatus: () => typedError<CreditStatus_Serialize, IpcError>(__TAURI_INVOKE("credit_status")),
+	/**  Alerts not yet dismissed (each new one is marked shown), after checking today's spend. */
+	alertsPending: () => typedError<Alert_Serialize[], IpcError>(__TAURI_INVOKE("alerts_pending")),
+	alertsDismiss: (alertId: number) => typedError<Alert_Serialize[], IpcError>(__TAURI_INVOKE("alerts_dismiss", { alertId })),
 };
 
 /* Types */
@@ -91,6 +104,47 @@ export type AddNotesResult_Serialize = {
 	skipped: SkippedNote[],
 	/**  Every note of the episode, in order, after the change. */
 	notes: NoteSummary_Serialize[],
+};
+
+export type Alert = Alert_Serialize | Alert_Deserialize;
+
+export type AlertKind = 
+/**  Credit below the producer's warning level → "Add credits on OpenRouter". */
+"low_balance" | 
+/**  Today's spend far above the usual → the usage page. */
+"unusual_spend" | 
+/**  An episode cost more than its estimate → that episode (`subject`). */
+"over_estimate" | 
+/**
+ *  A key set long ago → Settings, where pasting a new key replaces it (`subject` is the
+ *  connection).
+ */
+"rotate_key";
+
+export type Alert_Deserialize = {
+	id: number,
+	kind: AlertKind,
+	/**  The plain sentence the producer reads. */
+	message: string,
+	/**  The episode (over estimate) or connection (rotate key) it is about. */
+	subject?: string | null,
+	/**  RFC 3339 UTC. */
+	created_at: string,
+	/**  Not shown before this time. */
+	new: boolean,
+};
+
+export type Alert_Serialize = {
+	id: number,
+	kind: AlertKind,
+	/**  The plain sentence the producer reads. */
+	message: string,
+	/**  The episode (over estimate) or connection (rotate key) it is about. */
+	subject: string | null,
+	/**  RFC 3339 UTC. */
+	created_at: string,
+	/**  Not shown before this time. */
+	new: boolean,
 };
 
 /**
@@ -153,6 +207,13 @@ export type Artifact_Serialize = {
 	calls: number,
 	cached: boolean,
 	created_at: string,
+};
+
+export type CacheSavings = {
+	/**  Answers reused instead of paid for again. */
+	hits: number,
+	/**  What those answers cost the first time, exact USD. */
+	saved: string,
 };
 
 /**  A stage's models in order, with one routing variant for all of them. */
@@ -231,6 +292,72 @@ export type CostReport = {
 	/**  How much routing saved against the baseline (never negative in display). */
 	savings_usd: string,
 };
+
+/**  What the producer sees of their OpenRouter credit. Money as exact decimal strings. */
+export type CreditStatus = CreditStatus_Serialize | CreditStatus_Deserialize;
+
+/**  What the producer sees of their OpenRouter credit. Money as exact decimal strings. */
+export type CreditStatus_Deserialize = {
+	/**  The key's label as OpenRouter shows it (a masked key, never the key). */
+	label: string,
+	/**  Credit left on the account (bought minus used); `None` when OpenRouter did not say. */
+	balance?: string | null,
+	/**  The spending limit set on this key, if any. */
+	limit?: string | null,
+	/**  What the key may still spend under that limit. */
+	limit_remaining?: string | null,
+	/**  What the key has spent. */
+	usage?: string | null,
+	/**  What can still be spent is below the producer's warning level. */
+	low: boolean,
+};
+
+/**  What the producer sees of their OpenRouter credit. Money as exact decimal strings. */
+export type CreditStatus_Serialize = {
+	/**  The key's label as OpenRouter shows it (a masked key, never the key). */
+	label: string,
+	/**  Credit left on the account (bought minus used); `None` when OpenRouter did not say. */
+	balance: string | null,
+	/**  The spending limit set on this key, if any. */
+	limit: string | null,
+	/**  What the key may still spend under that limit. */
+	limit_remaining: string | null,
+	/**  What the key has spent. */
+	usage: string | null,
+	/**  What can still be spent is below the producer's warning level. */
+	low: boolean,
+};
+
+/**  One provider serving the model. */
+export type EndpointHealth = EndpointHealth_Serialize | EndpointHealth_Deserialize;
+
+/**  One provider serving the model. */
+export type EndpointHealth_Deserialize = {
+	provider: string,
+	/**  OpenRouter's endpoint status: 0 working, negative values for kinds of trouble. */
+	status?: number | null,
+	state: EndpointState,
+	/**  Percent of the last 30 minutes the endpoint was up, as OpenRouter reports it. */
+	uptime?: number | null,
+};
+
+/**  One provider serving the model. */
+export type EndpointHealth_Serialize = {
+	provider: string,
+	/**  OpenRouter's endpoint status: 0 working, negative values for kinds of trouble. */
+	status: number | null,
+	state: EndpointState,
+	/**  Percent of the last 30 minutes the endpoint was up, as OpenRouter reports it. */
+	uptime: number | null,
+};
+
+export type EndpointState = 
+/**  The provider reports the endpoint working normally. */
+"up" | 
+/**  The provider reports a problem with the endpoint. */
+"degraded" | 
+/**  No status reported. */
+"unknown";
 
 export type Episode = Episode_Serialize | Episode_Deserialize;
 
@@ -345,6 +472,35 @@ export type ErrorCode =
 /**  A bug or an unexpected condition; the message says what to try. */
 "internal";
 
+/**  One kind of failure of one model. */
+export type ErrorGroup = ErrorGroup_Serialize | ErrorGroup_Deserialize;
+
+/**  One kind of failure of one model. */
+export type ErrorGroup_Deserialize = {
+	/**  The engine's failure kind (`rate_limited`, `payment_required`, …); `None` if unknown. */
+	kind?: string | null,
+	/**  The same in plain words. */
+	label: string,
+	model_requested: string,
+	count: number,
+	/**  When it last happened (RFC 3339 UTC) and what it said then. */
+	last_at: string,
+	last_message?: string | null,
+};
+
+/**  One kind of failure of one model. */
+export type ErrorGroup_Serialize = {
+	/**  The engine's failure kind (`rate_limited`, `payment_required`, …); `None` if unknown. */
+	kind: string | null,
+	/**  The same in plain words. */
+	label: string,
+	model_requested: string,
+	count: number,
+	/**  When it last happened (RFC 3339 UTC) and what it said then. */
+	last_at: string,
+	last_message: string | null,
+};
+
 export type Estimate = {
 	stages: StageEstimate[],
 	expected_usd: string,
@@ -383,6 +539,184 @@ export type Line_Serialize = {
 	text: string,
 };
 
+/**  What the log is narrowed to; every field is optional. */
+export type LogFilter = LogFilter_Serialize | LogFilter_Deserialize;
+
+/**  What the log is narrowed to; every field is optional. */
+export type LogFilter_Deserialize = {
+	episode_id?: string | null,
+	/**  `research`, `synthesis`, `script` or `quality_check`. */
+	stage?: string | null,
+	/**  Matches the model asked for or the one that answered. */
+	model?: string | null,
+	/**  `ok`, `error`, `cache_hit`, `cancelled` or `refused`. */
+	status?: string | null,
+	range?: Range,
+};
+
+/**  What the log is narrowed to; every field is optional. */
+export type LogFilter_Serialize = {
+	episode_id: string | null,
+	/**  `research`, `synthesis`, `script` or `quality_check`. */
+	stage: string | null,
+	/**  Matches the model asked for or the one that answered. */
+	model: string | null,
+	/**  `ok`, `error`, `cache_hit`, `cancelled` or `refused`. */
+	status: string | null,
+	range: Range,
+};
+
+export type LogPage = LogPage_Serialize | LogPage_Deserialize;
+
+export type LogPage_Deserialize = {
+	rows: LogRow_Deserialize[],
+	/**  Rows matching the filter, across all pages. */
+	total: number,
+	/**  Pass as `before_id` for the next page; `None` on the last page. */
+	next_before_id?: number | null,
+};
+
+export type LogPage_Serialize = {
+	rows: LogRow_Serialize[],
+	/**  Rows matching the filter, across all pages. */
+	total: number,
+	/**  Pass as `before_id` for the next page; `None` on the last page. */
+	next_before_id: number | null,
+};
+
+/**  One attempt as the log shows it. */
+export type LogRow = LogRow_Serialize | LogRow_Deserialize;
+
+/**  One attempt as the log shows it. */
+export type LogRow_Deserialize = {
+	id: number,
+	/**  RFC 3339 UTC. */
+	at: string,
+	episode_id?: string | null,
+	/**  The episode's title; "Deleted episode" when it no longer exists. */
+	episode_title?: string | null,
+	stage?: string | null,
+	model_requested: string,
+	model_served?: string | null,
+	provider?: string | null,
+	prompt_tokens: number,
+	completion_tokens: number,
+	cached_tokens: number,
+	reasoning_tokens: number,
+	/**  Exact USD. */
+	cost: string,
+	/**  What a reuse from the cache saved, exact USD. */
+	saved: string,
+	/**  The cost was worked out from prices, not reported by the provider. */
+	estimated: boolean,
+	latency_ms: number,
+	ttft_ms?: number | null,
+	status: string,
+	error_kind?: string | null,
+	error_message?: string | null,
+	/**  0-based position of this attempt within its call (retries and backup models). */
+	attempt: number,
+};
+
+/**  One attempt as the log shows it. */
+export type LogRow_Serialize = {
+	id: number,
+	/**  RFC 3339 UTC. */
+	at: string,
+	episode_id: string | null,
+	/**  The episode's title; "Deleted episode" when it no longer exists. */
+	episode_title: string | null,
+	stage: string | null,
+	model_requested: string,
+	model_served: string | null,
+	provider: string | null,
+	prompt_tokens: number,
+	completion_tokens: number,
+	cached_tokens: number,
+	reasoning_tokens: number,
+	/**  Exact USD. */
+	cost: string,
+	/**  What a reuse from the cache saved, exact USD. */
+	saved: string,
+	/**  The cost was worked out from prices, not reported by the provider. */
+	estimated: boolean,
+	latency_ms: number,
+	ttft_ms: number | null,
+	status: string,
+	error_kind: string | null,
+	error_message: string | null,
+	/**  0-based position of this attempt within its call (retries and backup models). */
+	attempt: number,
+};
+
+export type ModelHealthRow = ModelHealthRow_Serialize | ModelHealthRow_Deserialize;
+
+export type ModelHealthRow_Deserialize = {
+	model: string,
+	endpoints: EndpointHealth_Deserialize[],
+	/**  Our latest attempts with this model (at most [`RECENT_ATTEMPTS`]), answered or failed. */
+	recent_attempts: number,
+	recent_failures: number,
+	/**  Failures ÷ attempts, 0 to 1; `None` before the first attempt. */
+	failure_rate?: number | null,
+	/**  Median and 95th-percentile total time of the successful ones (nearest rank). */
+	p50_latency_ms?: number | null,
+	p95_latency_ms?: number | null,
+	/**  Resting after repeated failures: the next calls go to the backup models. */
+	cooling_down: boolean,
+	cooling_seconds_left?: number | null,
+	failures_in_a_row: number,
+};
+
+export type ModelHealthRow_Serialize = {
+	model: string,
+	endpoints: EndpointHealth_Serialize[],
+	/**  Our latest attempts with this model (at most [`RECENT_ATTEMPTS`]), answered or failed. */
+	recent_attempts: number,
+	recent_failures: number,
+	/**  Failures ÷ attempts, 0 to 1; `None` before the first attempt. */
+	failure_rate: number | null,
+	/**  Median and 95th-percentile total time of the successful ones (nearest rank). */
+	p50_latency_ms: number | null,
+	p95_latency_ms: number | null,
+	/**  Resting after repeated failures: the next calls go to the backup models. */
+	cooling_down: boolean,
+	cooling_seconds_left: number | null,
+	failures_in_a_row: number,
+};
+
+export type ModelQuality = ModelQuality_Serialize | ModelQuality_Deserialize;
+
+export type ModelQuality_Deserialize = {
+	/**  The model that wrote the checked scripts. */
+	model: string,
+	/**  Scripts it wrote that were quality-checked. */
+	scripts: number,
+	/**  Mean quality score. */
+	average_score: number | null,
+	/**  Share of its scripts that passed the quality bar, 0 to 1. */
+	pass_rate: number | null,
+	/**  Mean cost of writing one of its scripts, exact USD (rounded to 1e-10). */
+	average_cost: string,
+	/**  Mean score per dollar of script cost; `None` when its scripts cost nothing. */
+	score_per_dollar?: number | null,
+};
+
+export type ModelQuality_Serialize = {
+	/**  The model that wrote the checked scripts. */
+	model: string,
+	/**  Scripts it wrote that were quality-checked. */
+	scripts: number,
+	/**  Mean quality score. */
+	average_score: number | null,
+	/**  Share of its scripts that passed the quality bar, 0 to 1. */
+	pass_rate: number | null,
+	/**  Mean cost of writing one of its scripts, exact USD (rounded to 1e-10). */
+	average_cost: string,
+	/**  Mean score per dollar of script cost; `None` when its scripts cost nothing. */
+	score_per_dollar: number | null,
+};
+
 /**  A stored note as the UI lists it (without its full text). */
 export type NoteSummary = NoteSummary_Serialize | NoteSummary_Deserialize;
 
@@ -406,8 +740,32 @@ export type NoteSummary_Serialize = {
 	warning: string | null,
 };
 
+/**
+ *  A page request: `before_id` is the `next_before_id` of the previous page (keyset paging,
+ *  so later pages cost no more than the first and rows added meanwhile do not shift them).
+ */
+export type Page = Page_Serialize | Page_Deserialize;
+
 /**  Paper size for the page-based formats (PDF and DOCX). */
 export type PageSize = "a4" | "letter";
+
+/**
+ *  A page request: `before_id` is the `next_before_id` of the previous page (keyset paging,
+ *  so later pages cost no more than the first and rows added meanwhile do not shift them).
+ */
+export type Page_Deserialize = {
+	limit: number,
+	before_id?: number | null,
+};
+
+/**
+ *  A page request: `before_id` is the `next_before_id` of the previous page (keyset paging,
+ *  so later pages cost no more than the first and rows added meanwhile do not shift them).
+ */
+export type Page_Serialize = {
+	limit: number,
+	before_id: number | null,
+};
 
 /**  Which default model chains new episodes start from. */
 export type Preset = 
@@ -465,6 +823,9 @@ export type ProgressEvent_Serialize =
 { type: "budget_warning"; spent_usd: string; limit_usd: string } | 
 /**  The run stopped: `code` is what the UI acts on. */
 { type: "error"; stage: Stage | null; code: string; message: string };
+
+/**  The last N UTC days (today included) or everything. */
+export type Range = { kind: "last_days"; days: number } | { kind: "all" };
 
 export type ReportLine = {
 	stage: string,
@@ -642,6 +1003,65 @@ export type ShowFormat = "solo" | "two_hosts" | "interview";
 export type SkippedNote = {
 	name: string,
 	reason: string,
+};
+
+export type SpendOverview = SpendOverview_Serialize | SpendOverview_Deserialize;
+
+export type SpendOverview_Deserialize = {
+	by_day: SpendRow_Deserialize[],
+	by_model: SpendRow_Deserialize[],
+	by_stage: SpendRow_Deserialize[],
+	by_episode: SpendRow_Deserialize[],
+	cache: CacheSavings,
+};
+
+export type SpendOverview_Serialize = {
+	by_day: SpendRow_Serialize[],
+	by_model: SpendRow_Serialize[],
+	by_stage: SpendRow_Serialize[],
+	by_episode: SpendRow_Serialize[],
+	cache: CacheSavings,
+};
+
+/**  One bar of a spend chart. */
+export type SpendRow = SpendRow_Serialize | SpendRow_Deserialize;
+
+/**  One bar of a spend chart. */
+export type SpendRow_Deserialize = {
+	/**
+	 *  What the row is about: a day (`2026-11-24`), a model id, a stage (`quality_check`) or
+	 *  an episode id; `None` for calls that had no stage or no episode.
+	 */
+	key?: string | null,
+	/**  What the producer reads: the day, the model's name, "Quality check", the episode title. */
+	label: string,
+	/**  Exact USD, e.g. `"0.0123"`. */
+	cost: string,
+	/**  Logical calls (a call's retries and backup models count once per group). */
+	calls: number,
+	/**  Attempts, including retries, failures and reuses from the cache. */
+	attempts: number,
+	prompt_tokens: number,
+	completion_tokens: number,
+};
+
+/**  One bar of a spend chart. */
+export type SpendRow_Serialize = {
+	/**
+	 *  What the row is about: a day (`2026-11-24`), a model id, a stage (`quality_check`) or
+	 *  an episode id; `None` for calls that had no stage or no episode.
+	 */
+	key: string | null,
+	/**  What the producer reads: the day, the model's name, "Quality check", the episode title. */
+	label: string,
+	/**  Exact USD, e.g. `"0.0123"`. */
+	cost: string,
+	/**  Logical calls (a call's retries and backup models count once per group). */
+	calls: number,
+	/**  Attempts, including retries, failures and reuses from the cache. */
+	attempts: number,
+	prompt_tokens: number,
+	completion_tokens: number,
 };
 
 export type Stage = "research" | "synthesis" | "script" | "quality_check";

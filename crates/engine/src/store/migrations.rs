@@ -25,4 +25,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "episodes, notes, artifacts, stage runs, verdicts, alerts",
         sql: crate::pipeline::SCHEMA_V3,
     },
+    Migration {
+        version: 4,
+        name: "dashboard indexes",
+        sql: crate::usage::SCHEMA_INDEXES,
+    },
 ];

@@ -1,0 +1,15 @@
+use crate::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("Castwright's database reported an error while reading usage: {0}")]
+    Store(#[from] rusqlite::Error),
+}
+
+impl UsageError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            UsageError::Store(_) => ErrorCode::Database,
+        }
+    }
+}
