@@ -21,7 +21,9 @@ fn app(data_dir: &std::path::Path, service: &str) -> App {
     let mut app = castwright_lib::app_builder(mock_builder())
         .build(tauri::generate_context!())
         .expect("app builds");
-    // One turn of the event loop delivers `Ready`, which runs the app's setup hook.
+    // One turn of the event loop delivers `Ready`, which runs the app's setup hook. (The
+    // deprecation warns against calling it in a loop, which this does not.)
+    #[allow(deprecated)]
     app.run_iteration(|_, _| {});
     let window = match app.get_webview_window("main") {
         Some(w) => w,

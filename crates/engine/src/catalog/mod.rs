@@ -160,6 +160,15 @@ pub fn endpoints_fresh(
     Ok(at.is_some_and(|at| age_ok(&at, max_age)))
 }
 
+/// Prices, context and output limits of one endpoint row, as stored.
+type PriceRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// The dearest prices of any endpoint of `model_id` (the model's suffix such as `:floor` is
 /// ignored: a suffix changes the routing order, not which endpoints can be reached). Falls
 /// back to the model's catalog price when no endpoints are stored.
@@ -173,13 +182,7 @@ pub fn dearest_prices(
         "SELECT prompt_price, completion_price, request_price, context_length, max_completion_tokens
          FROM catalog_endpoints WHERE connection_id = ?1 AND model_id = ?2",
     )?;
-    let rows: Vec<(
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-    )> = stmt
+    let rows: Vec<PriceRow> = stmt
         .query_map(params![connection_id, base], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?

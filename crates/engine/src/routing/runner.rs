@@ -293,7 +293,7 @@ impl Router {
             stop: spec.stop.as_deref(),
         });
         if !spec.bypass_cache {
-            if let Some(outcome) = self.from_cache(spec, &call_id, &cache_key, on_event)? {
+            if let Some(outcome) = self.answer_from_cache(spec, &call_id, &cache_key, on_event)? {
                 return Ok(outcome);
             }
         }
@@ -542,7 +542,7 @@ impl Router {
         })
     }
 
-    fn from_cache(
+    fn answer_from_cache(
         &self,
         spec: &CallSpec,
         call_id: &str,
