@@ -1,5 +1,6 @@
-// Saves settings one at a time, always the newest. A producer can click faster than the disk
-// writes; without this an older save could land after a newer one and undo it.
+// Saves one thing at a time (settings, an episode's brief, a script edit), always the newest.
+// A producer can type or click faster than the disk writes; without this an older save could
+// land after a newer one and undo it.
 
 import { toApiError, type Settings } from "./api";
 
@@ -9,19 +10,19 @@ export type SaveState =
   | { kind: "saved" }
   | { kind: "failed"; message: string };
 
-export type Saver = {
-  /** Queue these settings to be saved; replaces anything queued and not yet sent. */
-  save(settings: Settings): Promise<void>;
-  /** Send the last settings that failed again. */
+export type Saver<T = Settings> = {
+  /** Queue this value to be saved; replaces anything queued and not yet sent. */
+  save(value: T): Promise<void>;
+  /** Send the last value that failed again. */
   retry(): Promise<void>;
 };
 
-export function createSaver(
-  send: (settings: Settings) => Promise<Settings>,
+export function createSaver<T = Settings>(
+  send: (value: T) => Promise<unknown>,
   onState: (state: SaveState) => void,
-): Saver {
-  let queued: Settings | null = null;
-  let lastFailed: Settings | null = null;
+): Saver<T> {
+  let queued: T | null = null;
+  let lastFailed: T | null = null;
   let running: Promise<void> | null = null;
 
   async function drain(): Promise<void> {
@@ -46,8 +47,8 @@ export function createSaver(
     onState(failure === null ? { kind: "saved" } : { kind: "failed", message: failure });
   }
 
-  function save(settings: Settings): Promise<void> {
-    queued = settings;
+  function save(value: T): Promise<void> {
+    queued = value;
     if (!running) {
       running = drain();
     }

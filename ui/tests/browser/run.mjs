@@ -1,7 +1,10 @@
 // Browser test of the built UI: serves ui/dist on loopback, drives Debian's Chromium through
-// playwright-core with Tauri's IPC replaced by an in-memory fake (tauri-ipc-mock.js), walks
-// first run → save key → settings → remove key, and runs axe-core on every screen, failing on
-// any serious or critical violation. Screenshots go to ui/test-results/.
+// playwright-core with Tauri's IPC replaced by an in-memory fake engine (tauri-ipc-mock.js),
+// walks every screen — first run (key or demo), library, workspace (drop notes, run, stream,
+// cancel, resume, re-run a stage, refusals), script editor (edit, versions, diff, restore),
+// export, usage dashboard, settings — in both themes and at 1024×700 and larger, and runs
+// axe-core on each, failing on any serious or critical violation. Screenshots go to
+// ui/test-results/.
 //
 // Run with `npm run test:browser` (which builds first). CHROMIUM overrides the browser path.
 
@@ -26,8 +29,10 @@ const LAUNCH_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
-// The app window's size from tauri.conf.json.
+// The app window's size from tauri.conf.json, its smallest allowed size, and a large screen.
 const VIEWPORT = { width: 1280, height: 820 };
+const SMALLEST = { width: 1024, height: 700 };
+const LARGE = { width: 1600, height: 1000 };
 const WAIT_MS = 15_000;
 
 const require = createRequire(import.meta.url);
@@ -46,8 +51,8 @@ async function appCsp() {
 
 /**
  * @typedef {import("playwright-core").Page} Page
- * @typedef {{ hasKey?: boolean, settings?: Record<string, unknown>, notice?: string | null }} Seed
- * @typedef {{ seed?: Seed, colorScheme?: "light" | "dark", reducedMotion?: "reduce" | "no-preference" }} PageOptions
+ * @typedef {import("./tauri-ipc-mock.js").Seed} Seed
+ * @typedef {{ seed?: Seed, colorScheme?: "light" | "dark", reducedMotion?: "reduce" | "no-preference", viewport?: { width: number, height: number } }} PageOptions
  */
 
 /** @type {{ name: string, options: PageOptions, body: (page: Page) => Promise<void> }[]} */
@@ -294,6 +299,439 @@ test("motion is turned off when the computer asks for less", { reducedMotion: "r
   assert.ok(Number.parseFloat(duration) < 0.001, `transition-duration was ${duration}`);
 });
 
+// ---- the producer's app, screen by screen ---------------------------------------------------
+
+const NOTE_PATHS = [
+  "/home/producer/Research/voyager-facts.pdf",
+  "/home/producer/Research/committee-interview.docx",
+  "/home/producer/Research/cover-photo.png",
+];
+
+/** @param {Page} page @param {string} testid @param {string} needle */
+async function waitText(page, testid, needle) {
+  await page.getByTestId(testid).filter({ hasText: needle }).first().waitFor();
+}
+
+/** @param {Page} page */
+async function waitForStagesDone(page) {
+  for (const stage of ["research", "synthesis", "script", "quality_check"]) {
+    await page.locator(`[data-testid=stage-${stage}][data-status=done]`).waitFor();
+  }
+}
+
+/** Creates an episode through the dialog and waits for its workspace. @param {Page} page @param {string} title */
+async function createEpisode(page, title) {
+  await page.getByTestId("new-episode").first().click();
+  await page.getByTestId("new-episode-dialog").waitFor();
+  await page.getByTestId("new-episode-title").fill(title);
+  await page.getByTestId("create-episode").click();
+  await page.getByTestId("workspace").waitFor();
+}
+
+test("try it without a key: the demo is labelled everywhere", {}, async (page) => {
+  await page.getByTestId("onboarding").waitFor();
+  await page.getByTestId("try-demo").click();
+  await page.getByTestId("library").waitFor();
+  const label = page.getByTestId("demo-label");
+  assert.equal(
+    (await label.innerText()).trim().replace(/^◇\s*/, ""),
+    "Simulated — prices are examples; nothing is charged",
+  );
+  assert.equal((await engineState(page)).settings.connection, "demo");
+  await page.getByTestId("library-empty").waitFor();
+  await checkAccessibility(page, "library, empty, on the demo");
+  await screenshot(page, "10-library-empty");
+  // Every screen keeps the label.
+  await page.getByTestId("nav-usage").click();
+  await page.getByTestId("usage").waitFor();
+  assert.ok(await label.isVisible(), "the demo label shows on the usage screen");
+  await page.getByTestId("nav-settings").click();
+  await page.getByTestId("demo-status").waitFor();
+  assert.ok(await label.isVisible(), "the demo label shows in settings");
+  await page.getByTestId("test-connection").click();
+  await waitText(page, "connection-test", "(simulated)");
+});
+
+test(
+  "a new episode: drop notes, run all four stages, read the script, export it",
+  { seed: { connection: "demo" }, viewport: SMALLEST },
+  async (page) => {
+    await page.getByTestId("library").waitFor();
+    await page.getByTestId("new-episode").first().click();
+    await page.getByTestId("new-episode-dialog").waitFor();
+    // The dialog refuses an empty title without calling the engine.
+    await page.getByTestId("create-episode").click();
+    await page.getByRole("alert").filter({ hasText: "Give the episode a title" }).waitFor();
+    assert.equal(await callsOf(page, "create_episode"), 0);
+    await checkAccessibility(page, "new episode dialog");
+    await screenshot(page, "11-new-episode");
+    await page.getByTestId("new-episode-title").fill("The Golden Record");
+    await page.getByTestId("create-episode").click();
+
+    await page.getByTestId("workspace").waitFor();
+    await page.getByTestId("notes-empty").waitFor();
+    assert.equal(await page.getByTestId("run").isDisabled(), true, "Run waits for notes");
+    await checkAccessibility(page, "workspace, no notes (1024×700)");
+    await screenshot(page, "12-workspace-empty");
+
+    // Files dragged over the window: the overlay says where they go; dropped: they are added,
+    // and the file that cannot be read is explained.
+    await page.evaluate((paths) => /** @type {any} */ (window).__castwrightTest.dragEnter(paths), NOTE_PATHS);
+    await waitText(page, "drop-overlay", "The Golden Record");
+    await screenshot(page, "13-drop-overlay");
+    await page.evaluate((paths) => /** @type {any} */ (window).__castwrightTest.drop(paths), NOTE_PATHS);
+    await page.getByTestId("drop-overlay").waitFor({ state: "detached" });
+    await waitText(page, "notes-result", "Added 2 notes");
+    await waitText(page, "notes-skipped", "cover-photo.png");
+    assert.equal(await page.getByTestId("note").count(), 2);
+    const added = await page.evaluate(() =>
+      /** @type {any} */ (window).__castwrightTest.calls.filter((/** @type {any} */ c) => c.cmd === "add_note_paths"),
+    );
+    assert.deepEqual(added[0].args.paths, NOTE_PATHS);
+    await page.getByTestId("estimate").waitFor();
+    assert.match(await page.getByTestId("estimate").innerText(), /at most \$0\.11/);
+    // Models by name, with what 1,000 words cost, and the routing in plain words.
+    const research = page.getByTestId("stage-research");
+    assert.match(await research.innerText(), /Llama 3\.3 70B Instruct/);
+    assert.match(await research.innerText(), /per 1,000 words/);
+    assert.match(await research.innerText(), /Cheapest/);
+    assert.doesNotMatch(await research.innerText(), /meta-llama\//);
+    await checkAccessibility(page, "workspace with notes");
+    await screenshot(page, "14-workspace-notes");
+
+    await page.getByTestId("run").click();
+    await page.getByTestId("cancel-run").waitFor();
+    await page.locator("[data-testid=stage-research][data-status=running]").waitFor();
+    await screenshot(page, "15-running");
+    await waitForStagesDone(page);
+    // The switch to a backup model, in the one phrasing.
+    await waitText(page, "handover", "Claude Sonnet 4 was unavailable — GPT-4.1 took over");
+    for (const [stage, cost] of [["research", "<$0.01"], ["synthesis", "<$0.01"], ["script", "$0.04"], ["quality_check", "<$0.01"]]) {
+      assert.equal(
+        (await page.getByTestId(`stage-${stage}`).getByTestId("stage-cost").innerText()).trim(),
+        cost,
+        `${stage} shows its cost`,
+      );
+    }
+    const exact = await page.getByTestId("stage-research").getByTestId("stage-cost").locator("span").getAttribute("title");
+    assert.equal(exact, "Exactly $0.0012");
+    assert.equal((await page.getByTestId("episode-spent").innerText()).trim(), "$0.05");
+    await waitText(page, "run-summary", "less than sending everything to Claude 3 Opus");
+    await checkAccessibility(page, "workspace after a run");
+    await screenshot(page, "16-workspace-done");
+
+    await page.getByTestId("open-script").click();
+    await page.getByTestId("script-editor").waitFor();
+    await page.getByTestId("verdict-score").waitFor();
+    assert.match(await page.getByTestId("verdict-score").innerText(), /82/);
+    // The unsupported claim is marked in the script itself.
+    const marked = page.locator("article mark");
+    assert.match(await marked.first().innerText(), /Carl Sagan said it was the most important thing/);
+    assert.match(await page.getByTestId("script-stats").innerText(), /words · (about \d+ minutes?|under a minute)/);
+    await checkAccessibility(page, "script editor");
+    await screenshot(page, "17-script");
+
+    // Editing saves as you type, as a new version.
+    await page.getByTestId("edit-script").click();
+    const editor = page.getByTestId("script-text");
+    await editor.press("End");
+    await editor.type("\nSAM: See you next week.");
+    await page.waitForFunction(() =>
+      /** @type {any} */ (window).__castwrightTest.state.episodes[0].artifacts.some(
+        (/** @type {any} */ a) => a.kind === "edit" && a.content.includes("See you next week."),
+      ),
+    );
+    await page.getByTestId("done-editing").click();
+    await page.getByText("See you next week.").waitFor();
+
+    await page.getByTestId("open-versions").click();
+    await page.getByTestId("diff").waitFor();
+    assert.match(await page.getByTestId("diff").innerText(), /See you next week\./);
+    await checkAccessibility(page, "versions with a diff");
+    await screenshot(page, "18-versions");
+    await page.getByTestId("restore-version").click();
+    await page.getByTestId("versions").waitFor({ state: "detached" });
+    await page.waitForFunction(
+      () =>
+        /** @type {any} */ (window).__castwrightTest.state.episodes[0].artifacts.filter(
+          (/** @type {any} */ a) => a.stage === "script",
+        ).length === 3,
+    );
+
+    await page.getByTestId("open-export").click();
+    await page.getByTestId("export-dialog").waitFor();
+    await page.getByTestId("format-docx").check();
+    await checkAccessibility(page, "export dialog");
+    await page.getByTestId("export-now").click();
+    await waitText(page, "export-done", "The Golden Record.docx");
+    await screenshot(page, "19-export-done");
+    await page.getByTestId("show-in-folder").click();
+    assert.equal(await callsOf(page, "show_in_folder"), 1);
+    const exportCall = await page.evaluate(() =>
+      /** @type {any} */ (window).__castwrightTest.calls.find((/** @type {any} */ c) => c.cmd === "export_script"),
+    );
+    assert.equal(exportCall.args.format, "docx");
+    assert.equal(exportCall.args.includeShowNotes, true);
+  },
+);
+
+test("cancel keeps a draft and offers Resume", { seed: { connection: "demo", stepMs: 120 } }, async (page) => {
+  await page.getByTestId("library").waitFor();
+  await createEpisode(page, "Apollo's last day");
+  await page.evaluate(() => /** @type {any} */ (window).__castwrightTest.drop(["/n/apollo.md"]));
+  await waitText(page, "notes-result", "Added 1 note");
+  await page.getByTestId("estimate").waitFor();
+  await page.getByTestId("run").click();
+  await page.locator("[data-testid=stage-research][data-status=running]").waitFor();
+  await page.getByTestId("cancel-run").click();
+  await waitText(page, "run-error", "Nothing is lost");
+  assert.equal(await page.getByTestId("run-error").getAttribute("role"), "status", "a cancel is calm, not an alert");
+  await page.getByTestId("resume-run").waitFor();
+  await checkAccessibility(page, "workspace after cancel");
+  await screenshot(page, "20-cancelled");
+  await page.getByTestId("resume-run").click();
+  await waitForStagesDone(page);
+});
+
+test("running out of credit says what to do", { seed: { connection: "demo", runFault: "credits" } }, async (page) => {
+  await page.getByTestId("library").waitFor();
+  await createEpisode(page, "Credit test");
+  await page.evaluate(() => /** @type {any} */ (window).__castwrightTest.drop(["/n/notes.txt"]));
+  await page.getByTestId("estimate").waitFor();
+  await page.getByTestId("run").click();
+  await waitText(page, "run-error", "Your OpenRouter credit ran out");
+  await page.getByRole("button", { name: "Add credits on OpenRouter" }).click();
+  const link = await page.evaluate(() =>
+    /** @type {any} */ (window).__castwrightTest.calls.find((/** @type {any} */ c) => c.cmd === "open_link"),
+  );
+  assert.equal(link.args.link, "add_credits");
+  assert.equal(await page.getByTestId("stage-research").getAttribute("data-status"), "done");
+  await checkAccessibility(page, "run stopped for credit");
+  await screenshot(page, "21-credit-ran-out");
+});
+
+test(
+  "a run that cannot fit the limit is refused before anything is spent",
+  { seed: { connection: "demo", settings: { default_budget_usd: "0.05" } } },
+  async (page) => {
+    await page.getByTestId("library").waitFor();
+    await createEpisode(page, "Tight budget");
+    await page.evaluate(() => /** @type {any} */ (window).__castwrightTest.drop(["/n/notes.txt"]));
+    await page.getByTestId("estimate").waitFor();
+    await page.getByTestId("run").click();
+    const refusal = page.getByTestId("refusal");
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /This run could cost up to \$0\.11; this episode has \$0\.05 left/);
+    assert.equal(await callsOf(page, "run_episode"), 0);
+    await checkAccessibility(page, "refusal");
+    await screenshot(page, "22-refusal");
+    await refusal.getByRole("button", { name: "Raise the limit" }).click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "brief-budget");
+  },
+);
+
+test(
+  "re-run one stage on another model",
+  { seed: { connection: "demo", episodes: "sample" } },
+  async (page) => {
+    await page.getByTestId("library").waitFor();
+    await page.getByTestId("open-episode").filter({ hasText: "The Golden Record" }).click();
+    await page.getByTestId("workspace").waitFor();
+    await page.locator("[data-testid=stage-script][data-status=done]").waitFor();
+    await page.getByTestId("rerun-script").click();
+    await page.getByTestId("rerun-dialog").waitFor();
+    await page.getByTestId("rerun-model").selectOption("openai/gpt-4.1");
+    await checkAccessibility(page, "re-run dialog");
+    await screenshot(page, "23-rerun");
+    await page.getByTestId("rerun-confirm").click();
+    await page.waitForFunction(() => {
+      const state = /** @type {any} */ (window).__castwrightTest.state;
+      return (
+        state.running.size === 0 &&
+        state.episodes[0].artifacts.filter((/** @type {any} */ a) => a.stage === "quality_check").length === 2
+      );
+    });
+    await page.getByTestId("run").waitFor();
+    await page.locator("[data-testid=stage-quality_check][data-status=done]").waitFor();
+    const run = await page.evaluate(() =>
+      /** @type {any} */ (window).__castwrightTest.calls.find((/** @type {any} */ c) => c.cmd === "run_episode"),
+    );
+    assert.equal(run.args.rerun, "script");
+    assert.deepEqual(run.args.rerunChain.models, ["openai/gpt-4.1", "anthropic/claude-sonnet-4"]);
+    assert.equal(await page.getByTestId("stage-research").getAttribute("data-status"), "reused");
+  },
+);
+
+test(
+  "an interrupted run offers Resume",
+  { seed: { hasKey: true, episodes: "sample", interrupted: true } },
+  async (page) => {
+    await page.getByTestId("library").waitFor();
+    await page.getByTestId("open-episode").filter({ hasText: "The Golden Record" }).click();
+    await page.getByTestId("resume-notice").waitFor();
+    await page.getByTestId("resume-run").waitFor();
+    assert.equal(await page.getByTestId("demo-label").count(), 0, "no demo label on a real key");
+  },
+);
+
+test("the library: search, duplicate, archive, delete after asking", { seed: { hasKey: true, episodes: "sample" } }, async (page) => {
+  await page.getByTestId("library").waitFor();
+  assert.equal(await page.getByTestId("episode-card").count(), 2);
+  const golden = page.getByTestId("episode-card").filter({ hasText: "The Golden Record" });
+  assert.match(await golden.innerText(), /Done/);
+  assert.match(await golden.innerText(), /\$0\.05\s*of\s*\$3\.00/);
+  await checkAccessibility(page, "library");
+  await screenshot(page, "24-library");
+
+  await page.getByTestId("episode-search").fill("apollo");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=episode-card]").length === 1);
+  await page.getByTestId("episode-search").fill("");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=episode-card]").length === 2);
+
+  await golden.getByRole("button", { name: /^Duplicate/ }).click();
+  await page.getByTestId("episode-card").filter({ hasText: "The Golden Record (copy)" }).waitFor();
+
+  const copy = page.getByTestId("episode-card").filter({ hasText: "(copy)" });
+  await copy.getByRole("button", { name: /^Archive/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=episode-card]").length === 2);
+  await page.getByTestId("show-archived").check();
+  await page.getByTestId("episode-card").filter({ hasText: "Archived" }).waitFor();
+
+  await page.getByTestId("episode-card").filter({ hasText: "Apollo" }).getByRole("button", { name: /^Delete/ }).click();
+  await page.getByTestId("confirm-delete").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Keep it", "the safe choice has the focus");
+  await checkAccessibility(page, "delete confirmation");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("confirm-delete").waitFor({ state: "detached" });
+  assert.equal((await engineState(page)).episodes.length, 3, "Escape keeps the episode");
+  await page.getByTestId("episode-card").filter({ hasText: "Apollo" }).getByRole("button", { name: /^Delete/ }).click();
+  await page.getByTestId("confirm-delete-episode").click();
+  await page.getByTestId("confirm-delete").waitFor({ state: "detached" });
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=episode-card]").length === 2);
+  assert.equal((await engineState(page)).episodes.length, 2);
+});
+
+test("the usage dashboard: charts, alerts, health, quality and the request log", { seed: { hasKey: true, episodes: "sample" } }, async (page) => {
+  await page.getByTestId("nav-usage").click();
+  await page.getByTestId("usage").waitFor();
+  for (const id of ["chart-day", "chart-model", "chart-stage", "chart-episode"]) {
+    await page.locator(`[data-testid=${id}] canvas`).waitFor();
+  }
+  assert.equal((await page.getByTestId("usage-total").innerText()).trim(), "$0.85");
+  assert.match(await page.getByTestId("credit").innerText(), /\$1\.20/);
+  assert.match(await page.getByTestId("cache-savings").innerText(), /\$0\.04/);
+  assert.match(await page.getByTestId("quality-by-model").innerText(), /Claude Sonnet 4/);
+  assert.match(await page.getByTestId("model-health").innerText(), /Resting 42s/);
+  assert.match(await page.getByTestId("errors-by-kind").innerText(), /Too busy — asked us to slow down/);
+  // Tokens appear in the request log, and only there.
+  assert.match(await page.getByTestId("request-log").innerText(), /Tokens in \/ out/);
+  assert.doesNotMatch(await page.locator("main").innerText().then((t) => t.replace(/Request log[\s\S]*/, "")), /token/i);
+  assert.equal(await page.getByTestId("log-row").count(), 50);
+  await checkAccessibility(page, "usage dashboard (light)");
+  await screenshot(page, "25-usage");
+
+  await page.getByTestId("log-more").click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=log-row]").length === 100);
+  await page.getByTestId("log-status").selectOption("error");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=log-row]").length === 7);
+  const last = await page.evaluate(() =>
+    /** @type {any} */ (window).__castwrightTest.calls.filter((/** @type {any} */ c) => c.cmd === "usage_request_log").at(-1),
+  );
+  assert.equal(last.args.filter.status, "error");
+  assert.deepEqual(last.args.page, { limit: 50, before_id: null });
+
+  await page.getByTestId("alert").getByRole("button", { name: /^Dismiss/ }).click();
+  await page.getByTestId("alerts").waitFor({ state: "detached" });
+  assert.equal((await engineState(page)).alerts.length, 0);
+});
+
+test(
+  "every screen in the dark theme on a large screen",
+  { seed: { hasKey: true, episodes: "sample", settings: { theme: "dark" } }, viewport: LARGE },
+  async (page) => {
+    await page.getByTestId("library").waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+    await checkAccessibility(page, "library (dark)");
+    await screenshot(page, "30-dark-library");
+    await page.getByTestId("open-episode").filter({ hasText: "The Golden Record" }).click();
+    await page.locator("[data-testid=stage-script][data-status=done]").waitFor();
+    await checkAccessibility(page, "workspace (dark)");
+    await screenshot(page, "31-dark-workspace");
+    await page.getByTestId("open-script").click();
+    await page.getByTestId("verdict-score").waitFor();
+    await checkAccessibility(page, "script (dark)");
+    await screenshot(page, "32-dark-script");
+    await page.getByTestId("open-versions").click();
+    await page.getByTestId("diff").waitFor();
+    await checkAccessibility(page, "versions (dark)");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("open-export").click();
+    await page.getByTestId("export-dialog").waitFor();
+    await checkAccessibility(page, "export (dark)");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("nav-usage").click();
+    await page.locator("[data-testid=chart-day] canvas").waitFor();
+    await checkAccessibility(page, "usage (dark)");
+    await screenshot(page, "33-dark-usage");
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("presets").waitFor();
+    await page.getByTestId("privacy-check").waitFor();
+    await checkAccessibility(page, "settings (dark, large)");
+    await screenshot(page, "34-dark-settings");
+  },
+);
+
+test("settings: test the connection, presets, privacy, backups", { seed: { hasKey: true }, viewport: SMALLEST }, async (page) => {
+  await page.getByTestId("settings").waitFor();
+  await page.getByTestId("test-connection").click();
+  const result = page.getByTestId("connection-test");
+  await result.waitFor();
+  assert.match(await result.innerText(), /Castwright laptop/);
+  assert.match(await result.innerText(), /\$18\.52/);
+  assert.match(await result.innerText(), /\$25\.00, \$21\.40 left/);
+  await page.getByTestId("preset-original").check();
+  await waitForEngine(page, `state.settings.default_preset === "original"`);
+  await waitText(page, "presets", "Claude 3 Opus → GPT-4 → Claude 3 Sonnet");
+  await waitText(page, "privacy-check", "R1");
+  await checkAccessibility(page, "settings at 1024×700");
+  await screenshot(page, "35-settings-small");
+  // Backups need commands this engine build does not have: said in plain words.
+  await page.getByTestId("backup").click();
+  await page.getByRole("alert").filter({ hasText: "not available in this version" }).waitFor();
+});
+
+test("the app opens where the producer left off", { seed: { hasKey: true, episodes: "sample" } }, async (page) => {
+  await page.getByTestId("library").waitFor();
+  await page.getByTestId("open-episode").filter({ hasText: "Apollo" }).click();
+  await page.getByTestId("workspace").waitFor();
+  await page.reload();
+  // The reload brings the fake engine back as seeded, so the same episode id exists.
+  await page.getByTestId("workspace").waitFor();
+  assert.match(await page.locator("#ws-title").innerText(), /Apollo's last day/);
+});
+
+test("the workspace and dialogs work from the keyboard", { seed: { connection: "demo" } }, async (page) => {
+  await page.getByTestId("library").waitFor();
+  await page.getByTestId("new-episode").first().focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("new-episode-dialog").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "new-title");
+  await page.keyboard.type("Keyboard episode");
+  await page.keyboard.press("Enter");
+  await page.getByTestId("workspace").waitFor();
+  // Tab reaches the Add files button, and its focus ring shows.
+  let focused = "";
+  for (let i = 0; i < 40 && focused !== "add-notes"; i++) {
+    await page.keyboard.press("Tab");
+    focused = await page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? "");
+  }
+  assert.equal(focused, "add-notes");
+  const outline = await page.evaluate(() => getComputedStyle(/** @type {HTMLElement} */ (document.activeElement)).outlineStyle);
+  assert.notEqual(outline, "none");
+  await page.keyboard.press("Enter");
+  await waitText(page, "notes-result", "Added 1 note");
+});
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -320,7 +758,7 @@ async function main() {
   try {
     for (const { name, options, body } of tests) {
       const context = await browser.newContext({
-        viewport: VIEWPORT,
+        viewport: options.viewport ?? VIEWPORT,
         colorScheme: options.colorScheme ?? "light",
         reducedMotion: options.reducedMotion ?? "no-preference",
       });

@@ -88,11 +88,25 @@ impl Driver {
             serde_json::json!({ "application": app_binary() }),
         );
         caps.insert("browserName".into(), serde_json::json!("wry"));
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a WebDriver session with the app")
+        // tauri-driver answers on its port before the WebKitWebDriver it starts is listening;
+        // a session asked for in that moment is cut off, so ask again a few times.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let connected =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(caps.clone())
+                    .connect(&format!("http://127.0.0.1:{}", self.port))
+                    .await;
+            match connected {
+                Ok(client) => return client,
+                Err(e) if attempt < 5 => {
+                    eprintln!("WebDriver session not ready ({e}); trying again");
+                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+                }
+                Err(e) => panic!("a WebDriver session with the app: {e}"),
+            }
+        }
     }
 }
 
@@ -159,5 +173,51 @@ pub async fn wait_for_text(client: &Client, sel: &str, needle: &str) -> String {
 pub async fn screenshot(client: &Client, name: &str) {
     if let Ok(png) = client.screenshot().await {
         let _ = std::fs::write(artifacts_dir().join(format!("{name}.png")), png);
+    }
+}
+
+/// Waits for the element, then clicks it.
+pub async fn click(client: &Client, sel: &str) {
+    let el = wait_for(client, sel).await;
+    if let Err(e) = el.click().await {
+        screenshot(client, "failure").await;
+        panic!("{sel} could not be clicked: {e}");
+    }
+}
+
+/// Replaces what a field holds with `value`, typed as a person would.
+pub async fn set_value(client: &Client, sel: &str, value: &str) {
+    let el = wait_for(client, sel).await;
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+/// The element's `textContent`, with runs of white space read as one space. WebKitWebDriver's
+/// own text leaves out text it thinks is clipped (`overflow: hidden` with an ellipsis), though
+/// the screen shows it.
+pub async fn content_of(client: &Client, sel: &str) -> Option<String> {
+    let script = "const el = document.querySelector(arguments[0]); \
+                  return el ? el.textContent.replace(/\\s+/g, ' ').trim() : null;";
+    match client.execute(script, vec![serde_json::json!(sel)]).await {
+        Ok(serde_json::Value::String(text)) => Some(text),
+        _ => None,
+    }
+}
+
+/// Waits until the element's `textContent` contains `needle`, and returns it.
+pub async fn wait_for_content(client: &Client, sel: &str, needle: &str) -> String {
+    let deadline = Instant::now() + DOM_TIMEOUT;
+    loop {
+        if let Some(text) = content_of(client, sel).await {
+            if text.contains(needle) {
+                return text;
+            }
+        }
+        if Instant::now() >= deadline {
+            screenshot(client, "failure").await;
+            let body = content_of(client, "body").await.unwrap_or_default();
+            panic!("{sel} never contained {needle:?}; the page said:\n{body}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
