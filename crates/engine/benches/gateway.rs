@@ -11,7 +11,9 @@ use castwright_engine::budget::ScopeLimit;
 use castwright_engine::gateway::sse::SseReader;
 use castwright_engine::gateway::{Client, Message};
 use castwright_engine::ledger::{self, AttemptRow};
-use castwright_engine::routing::{CallSpec, Chain, ConnectionKind, ConnectionProfile, RetryPolicy, Router, Variant};
+use castwright_engine::routing::{
+    CallSpec, Chain, ConnectionKind, ConnectionProfile, RetryPolicy, Router, Variant,
+};
 use castwright_engine::secrets::Sensitive;
 use castwright_engine::store::Store;
 use futures_util::StreamExt;
@@ -43,7 +45,13 @@ fn body(i: usize, stream: bool, max_tokens: u32) -> serde_json::Value {
 }
 
 /// One bare call: (total latency, time to first content byte).
-async fn bare(http: &reqwest::Client, base: &str, i: usize, stream: bool, max_tokens: u32) -> (Duration, Duration) {
+async fn bare(
+    http: &reqwest::Client,
+    base: &str,
+    i: usize,
+    stream: bool,
+    max_tokens: u32,
+) -> (Duration, Duration) {
     let t = Instant::now();
     let resp = http
         .post(format!("{base}/chat/completions"))
@@ -64,7 +72,11 @@ async fn bare(http: &reqwest::Client, base: &str, i: usize, stream: bool, max_to
     while let Some(chunk) = s.next().await {
         let chunk = chunk.expect("chunk");
         reader.feed(&chunk, &mut events);
-        if first.is_none() && events.iter().any(|e| e.data.contains("\"content\":\"") && !e.data.contains("\"content\":\"\"")) {
+        if first.is_none()
+            && events
+                .iter()
+                .any(|e| e.data.contains("\"content\":\"") && !e.data.contains("\"content\":\"\""))
+        {
             first = Some(t.elapsed());
         }
         events.clear();
@@ -77,7 +89,9 @@ fn spec(i: usize, stream: bool, max_tokens: u32) -> CallSpec {
         episode_id: Some("ep_bench".into()),
         stage: Some("research".into()),
         chain: Chain::new(&[MODEL], Variant::None),
-        messages: vec![Message::user(format!("<<<NOTES\nBenchmark note {i}: the committee chose 116 images.\nNOTES>>>"))],
+        messages: vec![Message::user(format!(
+            "<<<NOTES\nBenchmark note {i}: the committee chose 116 images.\nNOTES>>>"
+        ))],
         max_tokens,
         min_tokens: 1,
         temperature: None,
@@ -130,14 +144,36 @@ async fn measure(
     let mut e = Vec::new();
     // Alternate the two so that machine noise hits both alike.
     for r in 0..rounds {
-        let bare_batch = futures_util::future::join_all((0..concurrency).map(|k| bare(http, base, offset + r * concurrency + k, stream, max_tokens))).await;
-        let eng_batch = futures_util::future::join_all((0..concurrency).map(|k| engine(router, offset + 1_000_000 + r * concurrency + k, stream, max_tokens))).await;
-        b.extend(bare_batch.into_iter().map(|(t, f)| if ttft { f } else { t }));
+        let bare_batch = futures_util::future::join_all(
+            (0..concurrency)
+                .map(|k| bare(http, base, offset + r * concurrency + k, stream, max_tokens)),
+        )
+        .await;
+        let eng_batch = futures_util::future::join_all((0..concurrency).map(|k| {
+            engine(
+                router,
+                offset + 1_000_000 + r * concurrency + k,
+                stream,
+                max_tokens,
+            )
+        }))
+        .await;
+        b.extend(
+            bare_batch
+                .into_iter()
+                .map(|(t, f)| if ttft { f } else { t }),
+        );
         e.extend(eng_batch.into_iter().map(|(t, f)| if ttft { f } else { t }));
     }
     b.sort();
     e.sort();
-    Row { name: label.into(), bare_p50: pct(&b, 0.5), bare_p99: pct(&b, 0.99), eng_p50: pct(&e, 0.5), eng_p99: pct(&e, 0.99) }
+    Row {
+        name: label.into(),
+        bare_p50: pct(&b, 0.5),
+        bare_p99: pct(&b, 0.99),
+        eng_p50: pct(&e, 0.5),
+        eng_p99: pct(&e, 0.99),
+    }
 }
 
 fn sse_throughput() -> (f64, usize) {
@@ -167,10 +203,16 @@ fn sqlite_rates() -> (f64, f64) {
     let store = Store::open_in(dir.path()).expect("store");
     let n = 5_000;
     // Bare: one small row per committed transaction, same pragmas.
-    store.conn().execute_batch("CREATE TABLE bare (id INTEGER PRIMARY KEY, v TEXT)").expect("table");
+    store
+        .conn()
+        .execute_batch("CREATE TABLE bare (id INTEGER PRIMARY KEY, v TEXT)")
+        .expect("table");
     let t = Instant::now();
     for i in 0..n {
-        store.conn().execute("INSERT INTO bare (v) VALUES (?1)", [format!("row {i}")]).expect("insert");
+        store
+            .conn()
+            .execute("INSERT INTO bare (v) VALUES (?1)", [format!("row {i}")])
+            .expect("insert");
     }
     let bare = n as f64 / t.elapsed().as_secs_f64();
     let t = Instant::now();
@@ -190,7 +232,10 @@ fn main() {
         println!("gateway benchmark: run it with `make bench`");
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let report = rt.block_on(async {
         let sim = SimServer::start(SimConfig { seed: 1, scenario: Scenario::instant(), ..SimConfig::default() }).await.expect("sim");
         let base = sim.api_base();
@@ -245,7 +290,10 @@ fn main() {
     println!("{report}");
     if let Some(path) = std::env::var_os("CASTWRIGHT_BENCH_OUT") {
         if let Err(e) = std::fs::write(&path, &report) {
-            eprintln!("could not write {}: {e}", std::path::Path::new(&path).display());
+            eprintln!(
+                "could not write {}: {e}",
+                std::path::Path::new(&path).display()
+            );
         }
     }
 }
