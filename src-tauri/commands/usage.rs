@@ -4,7 +4,8 @@
 use castwright_engine::alerts::{self, Alert, CreditStatus};
 use castwright_engine::settings;
 use castwright_engine::usage::{
-    self, CacheSavings, ErrorGroup, LogFilter, LogPage, ModelHealthRow, ModelQuality, Page, Range, SpendRow,
+    self, CacheSavings, ErrorGroup, LogFilter, LogPage, ModelHealthRow, ModelQuality, Page, Range,
+    SpendRow,
 };
 use serde::Serialize;
 use tauri::State;
@@ -44,7 +45,11 @@ pub fn usage_overview(state: State<'_, AppState>, range: Range) -> Result<SpendO
 
 #[tauri::command]
 #[specta::specta]
-pub fn usage_request_log(state: State<'_, AppState>, filter: LogFilter, page: Page) -> Result<LogPage, IpcError> {
+pub fn usage_request_log(
+    state: State<'_, AppState>,
+    filter: LogFilter,
+    page: Page,
+) -> Result<LogPage, IpcError> {
     usage::request_log(state.db()?.conn(), &filter, page).map_err(usage_err)
 }
 
@@ -62,10 +67,17 @@ pub fn usage_quality(state: State<'_, AppState>) -> Result<Vec<ModelQuality>, Ip
 
 #[tauri::command]
 #[specta::specta]
-pub async fn usage_model_health(state: State<'_, AppState>) -> Result<Vec<ModelHealthRow>, IpcError> {
+pub async fn usage_model_health(
+    state: State<'_, AppState>,
+) -> Result<Vec<ModelHealthRow>, IpcError> {
     let runner = state.runner().await?;
     let store = state.db()?;
-    usage::model_health(store.conn(), &runner.router().profile().id, runner.router().cooldowns()).map_err(usage_err)
+    usage::model_health(
+        store.conn(),
+        &runner.router().profile().id,
+        runner.router().cooldowns(),
+    )
+    .map_err(usage_err)
 }
 
 /// Credit and key limit from the connection, with the low-balance check (which may raise an
@@ -75,15 +87,25 @@ pub async fn usage_model_health(state: State<'_, AppState>) -> Result<Vec<ModelH
 pub async fn credit_status(state: State<'_, AppState>) -> Result<CreditStatus, IpcError> {
     let runner = state.runner().await?;
     let client = runner.router().client();
-    let key = client.key_info().await.map_err(|e| IpcError::new(castwright_engine::ErrorCode::Internal, e.to_string()))?;
+    let key = client
+        .key_info()
+        .await
+        .map_err(|e| IpcError::new(castwright_engine::ErrorCode::Internal, e.to_string()))?;
     let credits = client.credits().await.ok();
-    let threshold = settings::load(&state.data_dir)?.settings.low_balance_alert_usd;
+    let threshold = settings::load(&state.data_dir)?
+        .settings
+        .low_balance_alert_usd;
     let status = CreditStatus::new(&key, credits.as_ref(), threshold);
     let store = state.db()?;
     if let Some(left) = alerts::spendable(&key, credits.as_ref()) {
         alerts::check_balance(store.conn(), left, threshold).map_err(alert_err)?;
     }
-    alerts::check_key_age(store.conn(), &runner.router().profile().id, castwright_engine::clock::now()).map_err(alert_err)?;
+    alerts::check_key_age(
+        store.conn(),
+        &runner.router().profile().id,
+        castwright_engine::clock::now(),
+    )
+    .map_err(alert_err)?;
     Ok(status)
 }
 
@@ -92,7 +114,8 @@ pub async fn credit_status(state: State<'_, AppState>) -> Result<CreditStatus, I
 #[specta::specta]
 pub fn alerts_pending(state: State<'_, AppState>) -> Result<Vec<Alert>, IpcError> {
     let store = state.db()?;
-    alerts::check_unusual_spend(store.conn(), castwright_engine::clock::now().date()).map_err(alert_err)?;
+    alerts::check_unusual_spend(store.conn(), castwright_engine::clock::now().date())
+        .map_err(alert_err)?;
     alerts::pending(store.conn()).map_err(alert_err)
 }
 
