@@ -128,6 +128,7 @@ struct Row {
     eng_p99: Duration,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn measure(
     label: &str,
     concurrency: usize,

@@ -9,8 +9,8 @@ use castwright_engine::gateway::{Client, FailureKind, Message};
 use castwright_engine::ledger;
 use castwright_engine::money::{from_units, to_units};
 use castwright_engine::routing::{
-    CallError, CallEvent, CallSpec, Chain, ConnectionKind, ConnectionProfile, NextStep,
-    RetryPolicy, Router, Variant,
+    CallError, CallEvent, CallSpec, Chain, ConnectionKind, ConnectionProfile, RetryPolicy, Router,
+    Variant,
 };
 use castwright_engine::secrets::Sensitive;
 use castwright_engine::store::Store;

@@ -1,0 +1,30 @@
+//! JSON for other tools: the script and its show notes as the engine holds them.
+
+use serde::Serialize;
+
+use super::ExportError;
+use crate::script::{Script, ShowNotes};
+
+/// Bumped when the shape changes, so a reader can tell.
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Export<'a> {
+    format_version: u32,
+    script: &'a Script,
+    show_notes: Option<&'a ShowNotes>,
+}
+
+pub(crate) fn render(script: &Script, notes: Option<&ShowNotes>) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = serde_json::to_vec_pretty(&Export {
+        format_version: FORMAT_VERSION,
+        script,
+        show_notes: notes,
+    })
+    .map_err(|e| ExportError::Render {
+        format: "JSON",
+        detail: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

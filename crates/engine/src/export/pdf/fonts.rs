@@ -1,0 +1,74 @@
+//! The embedded fonts, parsed once, and text measurement for line wrapping.
+
+use std::sync::OnceLock;
+
+use printpdf::ParsedFont;
+
+use crate::export::ExportError;
+
+const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// Shown for a character the font has no glyph for (DejaVu Sans has no CJK or emoji).
+const MISSING: char = '\u{fffd}';
+
+pub(crate) struct Fonts {
+    pub regular: ParsedFont,
+    pub bold: ParsedFont,
+}
+
+static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+
+pub(crate) fn load() -> Result<&'static Fonts, ExportError> {
+    FONTS
+        .get_or_init(|| {
+            let regular = ParsedFont::from_bytes(REGULAR_TTF, 0, &mut Vec::new())?;
+            let bold = ParsedFont::from_bytes(BOLD_TTF, 0, &mut Vec::new())?;
+            Some(Fonts { regular, bold })
+        })
+        .as_ref()
+        .ok_or_else(|| ExportError::Render {
+            format: "PDF",
+            detail: "the built-in font could not be loaded".into(),
+        })
+}
+
+impl Fonts {
+    fn font(&self, bold: bool) -> &ParsedFont {
+        if bold {
+            &self.bold
+        } else {
+            &self.regular
+        }
+    }
+
+    /// The text with every character the font cannot draw replaced by "�", so the PDF never
+    /// holds invisible glyphs.
+    pub(crate) fn drawable(&self, text: &str, bold: bool) -> String {
+        let font = self.font(bold);
+        text.chars()
+            .map(|c| {
+                if font.lookup_glyph_index(u32::from(c)).is_some() {
+                    c
+                } else {
+                    MISSING
+                }
+            })
+            .collect()
+    }
+
+    /// Width in points of `text` (already drawable) at `size` points.
+    pub(crate) fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
+        let font = self.font(bold);
+        let units_per_em = f32::from(font.units_per_em.max(1));
+        let units: u32 = text
+            .chars()
+            .map(|c| {
+                font.lookup_glyph_index(u32::from(c))
+                    .and_then(|gid| font.get_glyph_width(gid))
+                    .map_or(units_per_em as u32 / 2, u32::from)
+            })
+            .sum();
+        units as f32 / units_per_em * size
+    }
+}
