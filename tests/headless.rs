@@ -411,3 +411,44 @@ fn killed_mid_stage_the_next_run_resumes_without_paying_twice() {
     assert_eq!(j["stages"][0]["cost_usd"].as_f64().unwrap(), 0.0);
     assert_eq!(j["stages"][1]["cost_usd"].as_f64().unwrap(), 0.0);
 }
+
+#[test]
+fn notes_too_long_for_every_model_are_refused_before_any_call() {
+    let data = tempfile::tempdir().unwrap();
+    let notes_dir = tempfile::tempdir().unwrap();
+    // About 1.5 million words: beyond every model's context.
+    let para =
+        "The committee met again to argue about which sounds of Earth belonged on the record. ";
+    std::fs::write(notes_dir.path().join("huge.txt"), para.repeat(110_000)).unwrap();
+    let n = notes_dir.path().display().to_string();
+    let out = produce(
+        data.path(),
+        "fast-demo.json",
+        &[
+            "--connection",
+            "demo",
+            "--notes",
+            &n,
+            "--brief",
+            "x",
+            "--json",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j = last_json(&out);
+    assert!(
+        j["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too long for every model"),
+        "{j}"
+    );
+    assert_eq!(j["total_cost_usd"].as_f64().unwrap(), 0.0);
+}

@@ -225,7 +225,15 @@ impl Runner {
             )
             .into());
         }
-        // Check the upper bound of what is left to do before spending anything.
+        // Prices and context lengths first (a failure here shows on the first real call),
+        // then notes that fit no model, then the upper bound of what is left to do — all
+        // before spending anything.
+        let models: Vec<String> = Stage::ALL
+            .iter()
+            .flat_map(|s| ep.plan.get(*s).chain.models.clone())
+            .collect();
+        let _ = self.router.ensure_prices(&models).await;
+        self.check_context(&ep, &notes)?;
         let estimate = super::estimate::estimate(self, &ep, &notes, opts).await?;
         let limit_units = to_units(ep.brief.budget_usd);
         let (spent, reserved) =
@@ -301,6 +309,64 @@ impl Runner {
             verdict,
             script,
         })
+    }
+
+    /// Refuses, before any call, notes too long for every model of a stage: each stage's
+    /// largest prompt (about 4 bytes a token) must fit the context of at least one model.
+    fn check_context(&self, ep: &Episode, notes: &[StoredNote]) -> Result<(), RunError> {
+        let all_notes: usize = notes
+            .iter()
+            .map(|n| n.text.len() + n.source_name.len() + 8)
+            .sum();
+        let largest_batch = research::plan(notes)
+            .iter()
+            .map(|b| {
+                b.pieces
+                    .iter()
+                    .map(|(l, t)| l.len() + t.len())
+                    .sum::<usize>()
+            })
+            .max()
+            .unwrap_or(0);
+        for stage in Stage::ALL {
+            let settings = ep.plan.get(stage);
+            let prompt_bytes = match stage {
+                Stage::Research => largest_batch,
+                Stage::Synthesis => {
+                    (ep.plan.research.max_tokens as usize) * 4 * research::plan(notes).len()
+                }
+                Stage::Script | Stage::QualityCheck => {
+                    all_notes + ep.brief.brief.len() + 4 * settings.max_tokens as usize
+                }
+            };
+            let needed = (prompt_bytes / 4) as u64 + u64::from(settings.max_tokens);
+            let contexts: Vec<u64> = self.with_conn(|c| {
+                settings
+                    .chain
+                    .models
+                    .iter()
+                    .filter_map(|m| {
+                        crate::catalog::dearest_prices(c, &self.router.profile().id, m)
+                            .ok()
+                            .flatten()
+                            .and_then(|p| p.context_length)
+                    })
+                    .collect()
+            });
+            // Unknown contexts (no catalog) are not held against the notes.
+            if let Some(largest) = contexts.iter().max() {
+                if contexts.len() == settings.chain.models.len() && needed > *largest {
+                    let words = needed * 3 / 4;
+                    let fits = largest * 3 / 4;
+                    return Err(PipelineError::Invalid(format!(
+                        "The notes are too long for every model in {}: about {words} words, and the largest of them reads about {fits}. Remove some notes, or choose a model that reads more.",
+                        stage.label()
+                    ))
+                    .into());
+                }
+            }
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
