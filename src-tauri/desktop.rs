@@ -9,6 +9,8 @@ use tauri_plugin_opener::OpenerExt;
 pub trait Desktop: Send + Sync {
     /// Asks where to save; `None` when the producer closed the dialog.
     fn save_dialog(&self, file_name: &str, filter: &str, extension: &str) -> Option<PathBuf>;
+    /// Asks for one file of the given kind; `None` when closed.
+    fn open_file_dialog(&self, filter: &str, extensions: &[&str]) -> Option<PathBuf>;
     /// Asks for note files; empty when closed.
     fn open_files_dialog(&self) -> Vec<PathBuf>;
     fn reveal(&self, path: &str) -> Result<(), String>;
@@ -37,6 +39,15 @@ impl<R: tauri::Runtime> Desktop for TauriDesktop<R> {
             .set_file_name(file_name)
             .add_filter(filter, &[extension])
             .blocking_save_file()
+            .and_then(|p| p.into_path().ok())
+    }
+
+    fn open_file_dialog(&self, filter: &str, extensions: &[&str]) -> Option<PathBuf> {
+        self.app
+            .dialog()
+            .file()
+            .add_filter(filter, extensions)
+            .blocking_pick_file()
             .and_then(|p| p.into_path().ok())
     }
 

@@ -64,6 +64,10 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::usage::credit_status,
         commands::usage::alerts_pending,
         commands::usage::alerts_dismiss,
+        commands::data::model_catalog,
+        commands::data::backup_database,
+        commands::data::check_restore,
+        commands::data::restore_database,
     ])
 }
 

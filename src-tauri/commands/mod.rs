@@ -1,5 +1,6 @@
 pub mod app;
 pub mod connection;
+pub mod data;
 pub mod episodes;
 pub mod export;
 pub mod notes;

@@ -80,6 +80,16 @@ export const commands = {
 	/**  Alerts not yet dismissed (each new one is marked shown), after checking today's spend. */
 	alertsPending: () => typedError<Alert_Serialize[], IpcError>(__TAURI_INVOKE("alerts_pending")),
 	alertsDismiss: (alertId: number) => typedError<Alert_Serialize[], IpcError>(__TAURI_INVOKE("alerts_dismiss", { alertId })),
+	modelCatalog: () => typedError<CatalogModelView_Serialize[], IpcError>(__TAURI_INVOKE("model_catalog")),
+	/**  Saves a backup where the producer chooses; `None` when the dialog was closed. */
+	backupDatabase: () => typedError<string | null, IpcError>(__TAURI_INVOKE("backup_database")),
+	/**  Lets the producer pick a backup and says what it holds, without changing anything. */
+	checkRestore: () => typedError<RestoreCheck_Serialize | null, IpcError>(__TAURI_INVOKE("check_restore")),
+	/**
+	 *  Replaces the database with a checked backup. The database it replaces is first saved
+	 *  beside it as `castwright-before-restore-<date>.sqlite3`, so nothing is lost.
+	 */
+	restoreDatabase: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("restore_database", { path })),
 };
 
 /* Types */
@@ -214,6 +224,27 @@ export type CacheSavings = {
 	hits: number,
 	/**  What those answers cost the first time, exact USD. */
 	saved: string,
+};
+
+/**  A model of the active connection's catalog; prices are USD per token, decimal strings. */
+export type CatalogModelView = CatalogModelView_Serialize | CatalogModelView_Deserialize;
+
+/**  A model of the active connection's catalog; prices are USD per token, decimal strings. */
+export type CatalogModelView_Deserialize = {
+	id: string,
+	name: string,
+	context_length?: number | null,
+	prompt_price?: string | null,
+	completion_price?: string | null,
+};
+
+/**  A model of the active connection's catalog; prices are USD per token, decimal strings. */
+export type CatalogModelView_Serialize = {
+	id: string,
+	name: string,
+	context_length: number | null,
+	prompt_price: string | null,
+	completion_price: string | null,
 };
 
 /**  A stage's models in order, with one routing variant for all of them. */
@@ -836,6 +867,25 @@ export type ReportLine = {
 	/**  USD, decimal strings. */
 	cost_usd: string,
 	saved_by_cache_usd: string,
+};
+
+/**  What a backup file holds, or why it cannot be restored. */
+export type RestoreCheck = RestoreCheck_Serialize | RestoreCheck_Deserialize;
+
+/**  What a backup file holds, or why it cannot be restored. */
+export type RestoreCheck_Deserialize = {
+	path: string,
+	episodes: number,
+	created_at?: string | null,
+	problem?: string | null,
+};
+
+/**  What a backup file holds, or why it cannot be restored. */
+export type RestoreCheck_Serialize = {
+	path: string,
+	episodes: number,
+	created_at: string | null,
+	problem: string | null,
 };
 
 /**
