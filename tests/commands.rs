@@ -351,27 +351,45 @@ fn a_backup_restores_and_a_bad_file_is_refused_untouched() {
     brief["title"] = json!("Made after the backup");
     invoke(&app, "create_episode", json!({"brief": brief})).unwrap();
     invoke(&app, "restore_database", json!({"path": backup_path})).unwrap();
-    let titles: Vec<String> = invoke(&app, "list_episodes", json!({"search": null, "includeArchived": true}))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["episode"]["brief"]["title"].as_str().unwrap().to_string())
-        .collect();
+    let titles: Vec<String> = invoke(
+        &app,
+        "list_episodes",
+        json!({"search": null, "includeArchived": true}),
+    )
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|c| c["episode"]["brief"]["title"].as_str().unwrap().to_string())
+    .collect();
     assert_eq!(titles, vec!["Kept in the backup"]);
     // The replaced database was kept beside it.
-    let kept = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .any(|e| e.file_name().to_string_lossy().starts_with("castwright-before-restore-"));
+    let kept = std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| {
+        e.file_name()
+            .to_string_lossy()
+            .starts_with("castwright-before-restore-")
+    });
     assert!(kept);
     // Garbage is refused with a plain message, and the database is unchanged.
     let garbage = out.path().join("garbage.sqlite3");
     std::fs::write(&garbage, vec![1u8; 4096]).unwrap();
-    let err = invoke(&app, "restore_database", json!({"path": garbage.display().to_string()})).unwrap_err();
+    let err = invoke(
+        &app,
+        "restore_database",
+        json!({"path": garbage.display().to_string()}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "invalid_input");
-    assert!(err["message"].as_str().unwrap().contains("cannot be restored"));
-    let after = invoke(&app, "list_episodes", json!({"search": null, "includeArchived": true})).unwrap();
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be restored"));
+    let after = invoke(
+        &app,
+        "list_episodes",
+        json!({"search": null, "includeArchived": true}),
+    )
+    .unwrap();
     assert_eq!(after.as_array().unwrap().len(), 1);
     std::env::remove_var("CASTWRIGHT_EXPORT_DIR");
 }

@@ -32,7 +32,11 @@ pub async fn model_catalog(state: State<'_, AppState>) -> Result<Vec<CatalogMode
     Ok(models
         .into_iter()
         .map(|m| CatalogModelView {
-            name: m.name.split_once(": ").map(|(_, n)| n.to_string()).unwrap_or(m.name),
+            name: m
+                .name
+                .split_once(": ")
+                .map(|(_, n)| n.to_string())
+                .unwrap_or(m.name),
             id: m.id,
             context_length: m.context_length.and_then(|c| u32::try_from(c).ok()),
             prompt_price: m.prompt_price.map(|p| p.normalize().to_string()),
@@ -50,10 +54,18 @@ fn snapshot(store: &Store, target: &Path) -> Result<(), IpcError> {
     store
         .conn()
         .execute("VACUUM INTO ?1", [tmp.display().to_string()])
-        .map_err(|e| IpcError::new(ErrorCode::Database, format!("The backup could not be written ({e}). Choose another place.")))?;
+        .map_err(|e| {
+            IpcError::new(
+                ErrorCode::Database,
+                format!("The backup could not be written ({e}). Choose another place."),
+            )
+        })?;
     std::fs::rename(&tmp, target).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        IpcError::new(ErrorCode::InvalidInput, format!("The backup could not be saved there ({e}). Choose another place."))
+        IpcError::new(
+            ErrorCode::InvalidInput,
+            format!("The backup could not be saved there ({e}). Choose another place."),
+        )
     })
 }
 
@@ -61,17 +73,26 @@ fn snapshot(store: &Store, target: &Path) -> Result<(), IpcError> {
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_database(state: State<'_, AppState>) -> Result<Option<String>, IpcError> {
-    let name = format!("castwright-backup-{}.sqlite3", castwright_engine::clock::day(castwright_engine::clock::now()));
+    let name = format!(
+        "castwright-backup-{}.sqlite3",
+        castwright_engine::clock::day(castwright_engine::clock::now())
+    );
     let target: Option<PathBuf> = match std::env::var_os(EXPORT_DIR_ENV) {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir).join(&name)),
         _ => {
             let desktop = state.desktop.clone();
-            tauri::async_runtime::spawn_blocking(move || desktop.save_dialog(&name, "Castwright backup", "sqlite3"))
-                .await
-                .map_err(|e| IpcError::internal(format!("The save dialog closed unexpectedly ({e}).")))?
+            tauri::async_runtime::spawn_blocking(move || {
+                desktop.save_dialog(&name, "Castwright backup", "sqlite3")
+            })
+            .await
+            .map_err(|e| {
+                IpcError::internal(format!("The save dialog closed unexpectedly ({e})."))
+            })?
         }
     };
-    let Some(target) = target else { return Ok(None) };
+    let Some(target) = target else {
+        return Ok(None);
+    };
     let store = state.db()?;
     snapshot(&store, &target)?;
     Ok(Some(target.display().to_string()))
@@ -87,27 +108,45 @@ pub struct RestoreCheck {
 }
 
 fn inspect(path: &Path) -> RestoreCheck {
-    let mut check = RestoreCheck { path: path.display().to_string(), episodes: 0, created_at: None, problem: None };
-    let opened = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY);
+    let mut check = RestoreCheck {
+        path: path.display().to_string(),
+        episodes: 0,
+        created_at: None,
+        problem: None,
+    };
+    let opened =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY);
     let result: Result<(), String> = (|| {
         let conn = opened.map_err(|e| e.to_string())?;
-        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|_| "it is not a Castwright backup".to_string())?;
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|_| "it is not a Castwright backup".to_string())?;
         if ok != "ok" {
             return Err("it is damaged".into());
         }
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| e.to_string())?;
         if version > schema_version() {
-            return Err("it was made by a newer Castwright; install that version to restore it".into());
+            return Err(
+                "it was made by a newer Castwright; install that version to restore it".into(),
+            );
         }
         if version == 0 {
             return Err("it is not a Castwright backup".into());
         }
-        check.episodes = conn.query_row("SELECT count(*) FROM episodes", [], |r| r.get(0)).unwrap_or(0);
-        check.created_at = conn.query_row("SELECT MIN(created_at) FROM connections", [], |r| r.get(0)).unwrap_or(None);
+        check.episodes = conn
+            .query_row("SELECT count(*) FROM episodes", [], |r| r.get(0))
+            .unwrap_or(0);
+        check.created_at = conn
+            .query_row("SELECT MIN(created_at) FROM connections", [], |r| r.get(0))
+            .unwrap_or(None);
         Ok(())
     })();
     if let Err(why) = result {
-        check.problem = Some(format!("This file cannot be restored: {why}. Nothing was changed."));
+        check.problem = Some(format!(
+            "This file cannot be restored: {why}. Nothing was changed."
+        ));
     }
     check
 }
@@ -117,9 +156,11 @@ fn inspect(path: &Path) -> RestoreCheck {
 #[specta::specta]
 pub async fn check_restore(state: State<'_, AppState>) -> Result<Option<RestoreCheck>, IpcError> {
     let desktop = state.desktop.clone();
-    let picked = tauri::async_runtime::spawn_blocking(move || desktop.open_file_dialog("Castwright backup", &["sqlite3", "db"]))
-        .await
-        .map_err(|e| IpcError::internal(format!("The file dialog closed unexpectedly ({e}).")))?;
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        desktop.open_file_dialog("Castwright backup", &["sqlite3", "db"])
+    })
+    .await
+    .map_err(|e| IpcError::internal(format!("The file dialog closed unexpectedly ({e}).")))?;
     Ok(picked.map(|p| inspect(&p)))
 }
 
@@ -144,7 +185,8 @@ fn restore_into(state: &AppState, source: &Path) -> Result<(), IpcError> {
         castwright_engine::clock::stamp(castwright_engine::clock::now()).replace(':', "-")
     ));
     snapshot(&store, &keep)?;
-    let src = rusqlite::Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let src =
+        rusqlite::Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     {
         let backup = rusqlite::backup::Backup::new(&src, store.conn_mut())?;
         backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
