@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup deps ui run test check bindings e2e bench clean
+.PHONY: help setup deps ui run test check bindings e2e bench clean package
 
 help:
 	@echo "make run    install what is missing, build the UI and open Castwright"
@@ -33,6 +33,11 @@ bindings:
 
 e2e: ui
 	@scripts/e2e.sh
+
+# The Linux .deb (release build, offline once inputs are fetched); not part of `make test`.
+# scripts/test-package.sh installs it into a clean Debian 12 root and starts it there.
+package: deps
+	@scripts/package.sh
 
 clean:
 	cargo clean
