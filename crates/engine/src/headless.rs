@@ -232,9 +232,18 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         Ok(s) => Arc::new(Mutex::new(s)),
         Err(e) => return fail(report, exit::DATABASE, "database", e.to_string()),
     };
-    let settings = crate::settings::load(&data_dir)
-        .map(|l| l.settings)
-        .unwrap_or_default();
+    let settings = match crate::settings::load(&data_dir) {
+        Ok(loaded) => {
+            if let Some(notice) = &loaded.notice {
+                progress(&format!("note: {notice}"));
+            }
+            loaded.settings
+        }
+        Err(e) => {
+            progress(&format!("note: {e} The default settings are in use."));
+            crate::settings::Settings::default()
+        }
+    };
 
     // The connection and its key.
     let mut _sim = None;
@@ -579,9 +588,13 @@ fn run_exit_code(e: &RunError) -> i32 {
 fn title_from(brief: &str) -> String {
     let words: Vec<&str> = brief.split_whitespace().take(8).collect();
     if words.is_empty() {
-        "Untitled episode".into()
-    } else {
-        words.join(" ")
+        return "Untitled episode".into();
+    }
+    // A brief without spaces would make one endless word: keep titles readable.
+    let title = words.join(" ");
+    match title.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", title[..cut].trim_end()),
+        None => title,
     }
 }
 

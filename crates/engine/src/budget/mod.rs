@@ -217,18 +217,35 @@ pub fn spent(conn: &Connection, scope: &str) -> rusqlite::Result<Decimal> {
     Ok(from_units(totals(conn, scope)?.0))
 }
 
-/// After a crash, reservations left open by a process that is gone still hold money back.
-/// They are kept (counted as reserved) until `release_stale` is called by a caller that knows
-/// no call of theirs is in flight: it settles each at its reserved amount if a generation may
-/// have been billed, which errs on the side of never overshooting.
+/// After a crash or a kill, reservations left open by a call that is gone still hold money
+/// back. `release_stale` releases every open reservation; call it only when no call is in
+/// flight. `release_stale_for` releases those counting against one scope — a run of an episode
+/// calls it for its own episode when it starts, since one episode runs once at a time.
 pub fn release_stale(conn: &mut Connection) -> rusqlite::Result<usize> {
+    release_matching(conn, None)
+}
+
+/// Releases the open reservations that count against `scope` (e.g. `episode:<id>`).
+pub fn release_stale_for(conn: &mut Connection, scope: &str) -> rusqlite::Result<usize> {
+    release_matching(conn, Some(scope))
+}
+
+fn release_matching(conn: &mut Connection, scope: Option<&str>) -> rusqlite::Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let open: Vec<(i64, String, i64)> = {
         let mut stmt = tx.prepare(
             "SELECT id, scopes, amount_units FROM budget_reservations WHERE settled_at IS NULL",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<Result<_, _>>()?
+        let all: Vec<(i64, String, i64)> = rows.collect::<Result<_, _>>()?;
+        all.into_iter()
+            .filter(|(_, scopes, _)| {
+                scope.is_none_or(|s| {
+                    serde_json::from_str::<Vec<String>>(scopes)
+                        .is_ok_and(|v| v.iter().any(|x| x == s))
+                })
+            })
+            .collect()
     };
     for (id, scopes, amount) in &open {
         let scopes: Vec<String> = serde_json::from_str(scopes).unwrap_or_default();

@@ -235,6 +235,13 @@ impl Runner {
         let _ = self.router.ensure_prices(&models).await;
         self.check_context(&ep, &notes)?;
         let estimate = super::estimate::estimate(self, &ep, &notes, opts).await?;
+        // Money still held by calls of a run that was killed or crashed: this episode runs
+        // once at a time, so nothing of its own is in flight now.
+        let released =
+            budget::release_stale_for(lock(&self.store).conn_mut(), &format!("episode:{}", ep.id))?;
+        if released > 0 {
+            tracing::info!(released, episode = %ep.id, "released money held by an interrupted run");
+        }
         let limit_units = to_units(ep.brief.budget_usd);
         let (spent, reserved) =
             budget::totals(lock(&self.store).conn(), &format!("episode:{}", ep.id))?;

@@ -308,7 +308,7 @@ impl Router {
             }
         }
 
-        let groups = spec.chain.groups(if self.profile.speaks_openrouter() {
+        let mut groups = spec.chain.groups(if self.profile.speaks_openrouter() {
             self.policy.server_fallback_width
         } else {
             1
@@ -326,9 +326,12 @@ impl Router {
             }
         }
         let first_model = spec.chain.models[0].clone();
-        let group_count = groups.len();
-        for (gi, group) in groups.iter().enumerate() {
-            let is_last_group = gi + 1 == group_count;
+        let mut gi = 0;
+        while gi < groups.len() {
+            let group = groups[gi].clone();
+            let group = &group;
+            gi += 1;
+            let is_last_group = gi == groups.len();
             if !is_last_group && group.iter().all(|m| self.cooldowns.is_cooling(m)) {
                 tracing::debug!(model = %group[0], "skipping a model that is cooling down");
                 continue;
@@ -361,7 +364,7 @@ impl Router {
                 row.episode_id = spec.episode_id.clone();
                 row.stage = spec.stage.clone();
                 row.attempt = attempt_no;
-                row.fallback_index = gi as u32;
+                row.fallback_index = (gi - 1) as u32;
                 row.retry_index = retry;
                 row.latency_ms = timing.latency.as_millis() as u64;
                 row.ttft_ms = timing.first_token.map(|t| t.as_millis() as u64);
@@ -488,12 +491,21 @@ impl Router {
                                     after: self.policy.backoff(retry, error.retry_after),
                                 }
                             }
-                            _ => match groups.get(gi + 1) {
-                                Some(g) => NextStep::NextModel {
-                                    model: g[0].clone(),
-                                },
-                                None => NextStep::GiveUp,
-                            },
+                            _ => {
+                                // A request of several models failed as a whole (its first
+                                // model kept breaking, and OpenRouter does not move on from a
+                                // broken stream): try the others without it before the rest of
+                                // the chain.
+                                if group.len() > 1 {
+                                    groups.insert(gi, group[1..].to_vec());
+                                }
+                                match groups.get(gi) {
+                                    Some(g) => NextStep::NextModel {
+                                        model: g[0].clone(),
+                                    },
+                                    None => NextStep::GiveUp,
+                                }
+                            }
                         };
                         on_event(CallEvent::AttemptFailed {
                             model: &row.model_requested,
