@@ -48,16 +48,28 @@ describe("app", () => {
   it("says what happened when the key status cannot be read, and can try again", async () => {
     const engine = fakeEngine({ hasKey: true });
     engine.failNext.set("key_status", {
-      code: "keychain_unavailable",
-      message: "Castwright could not open your computer's keychain.",
+      code: "internal",
+      message: "Castwright could not check for a key.",
     });
     const user = userEvent.setup();
     render(App);
-    expect(await screen.findByRole("alert")).toHaveTextContent(
-      "could not open your computer's keychain",
-    );
+    expect(await screen.findByRole("alert")).toHaveTextContent("could not check for a key");
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByTestId("settings")).toBeInTheDocument();
+  });
+
+  it("without a keychain it explains why and still offers the demo", async () => {
+    const engine = fakeEngine({ hasKey: false });
+    engine.failNext.set("key_status", {
+      code: "keychain_unavailable",
+      message: "Castwright could not open your computer's keychain.",
+    });
+    render(App);
+    expect(await screen.findByTestId("keychain-problem")).toHaveTextContent(
+      "could not open your computer's keychain",
+    );
+    expect(screen.getByTestId("onboarding")).toBeInTheDocument();
+    expect(screen.getByTestId("try-demo")).toBeInTheDocument();
   });
 
   it("still opens when the app's facts cannot be read", async () => {
