@@ -115,7 +115,7 @@ pub async fn estimate(
         let _ = runner.router().ensure_prices(&all).await;
     }
     let mut stages = Vec::new();
-    let (mut exp_total, mut up_total, mut up_to_run) = (0i64, 0i64, 0i64);
+    let mut up_to_run = 0i64;
     // Sizes of the outputs that later prompts will carry, as bytes.
     let research_out =
         (research::plan(notes).len() as u32 * ep.plan.research.max_tokens * 4) as usize;
@@ -181,8 +181,6 @@ pub async fn estimate(
             upstream_changed = true;
             up_to_run += up;
         }
-        exp_total += exp;
-        up_total += up;
         stages.push(StageEstimate {
             stage,
             reused,
@@ -191,7 +189,6 @@ pub async fn estimate(
             upper_usd: from_units(if reused { 0 } else { up }).to_string(),
         });
     }
-    let _ = (exp_total, up_total);
     let exp_to_run: i64 = stages
         .iter()
         .map(|s| crate::money::to_units(s.expected_usd.parse().unwrap_or_default()))

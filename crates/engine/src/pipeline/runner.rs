@@ -670,7 +670,7 @@ impl Runner {
         let store = self.store.clone();
         let conn_id = self.router.profile().id.clone();
         let mut on = |e: CallEvent<'_>| {
-            if let Some(ev) = map_event(&store, &conn_id, &ep.id, stage, chain, e) {
+            if let Some(ev) = map_event(&store, &conn_id, &ep.id, stage, e) {
                 emit(ev);
             }
         };
@@ -786,12 +786,9 @@ impl Runner {
                 let store = self.store.clone();
                 let conn_id = self.router.profile().id.clone();
                 let ep_id = ep.id.clone();
-                let chain = settings.chain.clone();
                 async move {
                     let mut on = |e: CallEvent<'_>| {
-                        if let Some(ev) =
-                            map_event(&store, &conn_id, &ep_id, Stage::Research, &chain, e)
-                        {
+                        if let Some(ev) = map_event(&store, &conn_id, &ep_id, Stage::Research, e) {
                             // Parallel calls would interleave their text: research shows costs
                             // and failures live, and its findings when the stage is done.
                             if !matches!(
@@ -1200,7 +1197,6 @@ fn map_event(
     connection_id: &str,
     episode_id: &str,
     stage: Stage,
-    chain: &Chain,
     e: CallEvent<'_>,
 ) -> Option<ProgressEvent> {
     let name = |m: &str| display_name(lock(store).conn(), connection_id, m);
@@ -1232,7 +1228,6 @@ fn map_event(
             message: format!("{} was unavailable — {} took over", name(from), name(to)),
         }),
         CallEvent::Cost { units } => {
-            let _ = chain;
             let spent = budget::spent(lock(store).conn(), &format!("episode:{episode_id}"))
                 .unwrap_or_default();
             Some(ProgressEvent::RequestCost {
