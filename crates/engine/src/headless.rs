@@ -436,11 +436,6 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             &mut emit,
         )
         .await;
-    let spent = crate::ledger::total_units(
-        store.lock().unwrap_or_else(|e| e.into_inner()).conn(),
-        Some(&ep.id),
-    )
-    .unwrap_or(0);
     match result {
         Ok(r) => {
             report.total_units = r.total_units;
@@ -485,7 +480,6 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         }
         Err(e) => {
             report.total_units = 0;
-            let _ = spent;
             let code = run_exit_code(&e);
             fail(
                 report,

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use rust_decimal::Decimal;
 
 use crate::ledger::{self, AttemptRow};
-use crate::money::{from_units, to_units_ceil};
+use crate::money::from_units;
 use crate::ErrorCode;
 
 /// One limit a call counts against. `limit_units: None` tracks spend without a cap.
@@ -262,9 +262,4 @@ fn release_matching(conn: &mut Connection, scope: Option<&str>) -> rusqlite::Res
     }
     tx.commit()?;
     Ok(open.len())
-}
-
-/// Rounds a worst-case dollar amount up to units.
-pub fn ceil_units(usd: Decimal) -> i64 {
-    to_units_ceil(usd)
 }

@@ -19,7 +19,6 @@ use crate::budget::{self, ScopeLimit};
 use crate::gateway::Message;
 use crate::money::{from_units, to_units};
 use crate::routing::{CallError, CallEvent, CallSpec, Chain, NextStep, Router};
-use crate::script::Script;
 use crate::store::Store;
 
 /// What to run.
@@ -476,7 +475,6 @@ impl Runner {
                     emit,
                     warned,
                     &mut acc,
-                    &input_hash,
                 )
                 .await
                 .map(|(content, v)| {
@@ -947,7 +945,6 @@ impl Runner {
         emit: &mut Emit<'_>,
         warned: &mut bool,
         acc: &mut StageAcc,
-        _input_hash: &str,
     ) -> Result<(String, Verdict), RunError> {
         let script = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Script)?
             .map(|a| a.content)
@@ -1286,9 +1283,4 @@ impl RunError {
             },
         }
     }
-}
-
-/// Makes sure a script parses into segments and lines (used by exports and the editor).
-pub fn parse_script(text: &str) -> Script {
-    Script::parse(text)
 }
