@@ -41,6 +41,7 @@ from_engine!(
     castwright_engine::settings::SettingsError,
     castwright_engine::connections::KeyError,
     castwright_engine::pipeline::PipelineError,
+    castwright_engine::privacy::PrivacyError,
 );
 
 impl From<rusqlite::Error> for IpcError {

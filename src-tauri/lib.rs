@@ -68,6 +68,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::data::backup_database,
         commands::data::check_restore,
         commands::data::restore_database,
+        commands::privacy::privacy_check,
     ])
 }
 

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -302,6 +303,51 @@ fn exit_codes_follow_the_contract() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(last_json(&out)["error"]["code"], "all_models_failed");
+}
+
+#[test]
+fn a_run_that_fails_after_spending_reports_what_it_spent() {
+    let data = tempfile::tempdir().unwrap();
+    let n = notes();
+    let out = produce(
+        data.path(),
+        "late-fail.json",
+        &[
+            "--connection",
+            "demo",
+            "--notes",
+            &n,
+            "--brief",
+            BRIEF,
+            "--json",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j = last_json(&out);
+    assert_eq!(j["error"]["code"], "all_models_failed", "{j}");
+    let reported = rust_decimal::Decimal::from_str(&j["total_cost_usd"].to_string()).unwrap();
+    assert!(reported > rust_decimal::Decimal::ZERO, "{j}");
+    // Exactly what the request log holds for this episode (its first run).
+    let db = rusqlite::Connection::open(data.path().join("castwright.sqlite3")).unwrap();
+    let units: i64 = db
+        .query_row(
+            "SELECT COALESCE(SUM(cost_units), 0) FROM requests WHERE episode_id = ?1",
+            [j["episode_id"].as_str().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        reported,
+        rust_decimal::Decimal::new(units, 10).normalize(),
+        "{j}"
+    );
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub async fn create_episode(
     brief: EpisodeBrief,
 ) -> Result<Episode, IpcError> {
     let loaded = settings::load(&state.data_dir)?.settings;
-    let plan = default_plan(&state, loaded.default_preset).await;
+    let plan = default_plan(&state, &loaded).await;
     let connection = match loaded.connection {
         settings::ConnectionChoice::Demo => castwright_engine::demo::CONNECTION_ID,
         settings::ConnectionChoice::Openrouter => castwright_engine::connections::OPENROUTER,
@@ -77,10 +77,11 @@ pub fn new_episode_brief(state: State<'_, AppState>) -> Result<EpisodeBrief, Ipc
     })
 }
 
-async fn default_plan(state: &AppState, preset: Preset) -> StagePlan {
-    match preset {
-        Preset::Original => stage::original_design(),
-        Preset::Current => stage::current_models(&catalog_ids(state).await),
+pub(crate) async fn default_plan(state: &AppState, settings: &settings::Settings) -> StagePlan {
+    match (settings.default_preset, &settings.custom_plan) {
+        (Preset::Custom, Some(plan)) => plan.clone(),
+        (Preset::Original, _) => stage::original_design(),
+        (Preset::Current | Preset::Custom, _) => stage::current_models(&catalog_ids(state).await),
     }
 }
 
@@ -173,20 +174,23 @@ pub fn set_stage_plan(
     Ok(episode::set_plan(state.db()?.conn(), &episode_id, &plan)?)
 }
 
-/// Both presets, as the connection's catalog allows now.
+/// Both presets, as the connection's catalog allows now, and the producer's own plan.
 #[derive(Debug, Serialize, specta::Type)]
 pub struct Presets {
     pub original: StagePlan,
     pub current: StagePlan,
+    pub custom: Option<StagePlan>,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn stage_presets(state: State<'_, AppState>) -> Result<Presets, IpcError> {
     let ids = catalog_ids(&state).await;
+    let custom = settings::load(&state.data_dir)?.settings.custom_plan;
     Ok(Presets {
         original: stage::original_design(),
         current: stage::current_models(&ids),
+        custom,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod data;
 pub mod episodes;
 pub mod export;
 pub mod notes;
+pub mod privacy;
 pub mod run;
 pub mod secrets;
 pub mod settings;

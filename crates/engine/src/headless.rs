@@ -424,6 +424,9 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         wait_for_interrupt().await;
         c2.cancel();
     });
+    // What this run spends, even when it fails part-way: the episode's request log after
+    // the run minus before it.
+    let spent_before = episode_spend(&store, &ep.id);
     let mut emit = |ev: ProgressEvent| print_progress(&ev);
     let result = runner
         .run(
@@ -479,7 +482,14 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             exit::DONE
         }
         Err(e) => {
-            report.total_units = 0;
+            report.total_units = match (spent_before, episode_spend(&store, &ep.id)) {
+                (Some(before), Some(after)) => after - before,
+                // The database could not be read: at least what the failed call spent.
+                _ => match &e {
+                    crate::pipeline::RunError::Call { error, .. } => error.spent_units(),
+                    _ => 0,
+                },
+            };
             let code = run_exit_code(&e);
             fail(
                 report,
@@ -489,6 +499,12 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             )
         }
     }
+}
+
+/// The episode's total in the request log, in 1e-10 USD; none if the database cannot say.
+fn episode_spend(store: &Arc<Mutex<Store>>, episode_id: &str) -> Option<i64> {
+    let guard = store.lock().unwrap_or_else(|e| e.into_inner());
+    crate::ledger::total_units(guard.conn(), Some(episode_id)).ok()
 }
 
 fn print_progress(ev: &ProgressEvent) {

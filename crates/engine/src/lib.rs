@@ -25,6 +25,7 @@ pub mod money;
 pub mod notes;
 pub mod paths;
 pub mod pipeline;
+pub mod privacy;
 pub mod routing;
 pub mod script;
 pub mod secrets;

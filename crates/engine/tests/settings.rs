@@ -26,8 +26,10 @@ fn saved_settings_read_back_exactly() {
         monthly_limit_usd: Some(Decimal::from_str("40").unwrap()),
         low_balance_alert_usd: Decimal::from_str("1.50").unwrap(),
         privacy_deny_data_collection: true,
-        default_preset: Preset::Original,
+        default_preset: Preset::Custom,
+        custom_plan: Some(own_plan()),
         connection: ConnectionChoice::Demo,
+        ..Settings::default()
     };
     settings::save_to(&path, &chosen).unwrap();
     let loaded = settings::load_from(&path).unwrap();
@@ -113,4 +115,65 @@ fn an_out_of_range_limit_is_refused_on_save_and_ignored_on_load() {
         Decimal::from_str("3.00").unwrap()
     );
     assert!(loaded.notice.is_some());
+}
+
+/// A plan a producer could make: the original design with the script on one other model.
+fn own_plan() -> castwright_engine::pipeline::StagePlan {
+    let mut plan = castwright_engine::pipeline::original_design();
+    plan.script.chain.models = vec!["mistralai/mistral-large".into()];
+    plan.script.max_tokens = 3_000;
+    plan
+}
+
+#[test]
+fn my_own_models_need_a_plan_and_a_broken_one_falls_back_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.json");
+
+    // Saving "my own models" without any is refused, and nothing is written.
+    let without = Settings {
+        default_preset: Preset::Custom,
+        ..Settings::default()
+    };
+    let err = settings::save_to(&path, &without).unwrap_err();
+    assert!(err.to_string().contains("own models"), "{err}");
+    assert!(!path.exists());
+
+    // A plan with an empty stage is refused with the stage named.
+    let mut empty_stage = own_plan();
+    empty_stage.quality_check.chain.models.clear();
+    let err = settings::save_to(
+        &path,
+        &Settings {
+            default_preset: Preset::Custom,
+            custom_plan: Some(empty_stage),
+            ..Settings::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("Quality check"), "{err}");
+
+    // A hand-edited file whose plan is broken: the preset falls back, the producer is told.
+    std::fs::write(
+        &path,
+        r#"{ "default_preset": "custom", "custom_plan": {"research": 7}, "theme": "dark" }"#,
+    )
+    .unwrap();
+    let loaded = settings::load_from(&path).unwrap();
+    assert_eq!(loaded.settings.default_preset, Preset::Current);
+    assert_eq!(loaded.settings.custom_plan, None);
+    assert_eq!(loaded.settings.theme, Theme::Dark);
+    let notice = loaded.notice.expect("a notice");
+    assert!(notice.contains("default models"), "{notice}");
+
+    // A kept plan survives choosing another preset.
+    let kept = Settings {
+        default_preset: Preset::Original,
+        custom_plan: Some(own_plan()),
+        ..Settings::default()
+    };
+    settings::save_to(&path, &kept).unwrap();
+    let loaded = settings::load_from(&path).unwrap();
+    assert_eq!(loaded.settings, kept);
+    assert!(loaded.notice.is_none());
 }

@@ -374,27 +374,7 @@ pub fn rename(conn: &Connection, id: &str, title: &str) -> Result<Episode, Pipel
 }
 
 pub fn set_plan(conn: &Connection, id: &str, plan: &StagePlan) -> Result<Episode, PipelineError> {
-    for stage in super::Stage::ALL {
-        let s = plan.get(stage);
-        if s.chain.models.is_empty() {
-            return Err(PipelineError::Invalid(format!(
-                "{} needs at least one model.",
-                stage.label()
-            )));
-        }
-        if !(0.0..=2.0).contains(&s.temperature) {
-            return Err(PipelineError::Invalid(
-                "Creativity (temperature) must be between 0 and 2.".into(),
-            ));
-        }
-        if !(stage.min_tokens()..=32_000).contains(&s.max_tokens) {
-            return Err(PipelineError::Invalid(format!(
-                "{}'s output length must be between {} and 32,000 tokens.",
-                stage.label(),
-                stage.min_tokens()
-            )));
-        }
-    }
+    plan.check().map_err(PipelineError::Invalid)?;
     conn.execute(
         "UPDATE episodes SET stage_settings = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, json(plan), crate::clock::stamp(crate::clock::now())],

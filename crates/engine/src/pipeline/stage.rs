@@ -93,6 +93,28 @@ impl StagePlan {
             Stage::QualityCheck => &mut self.quality_check,
         }
     }
+
+    /// Checks what a producer could set wrong; the message names the stage and the fix.
+    /// (Whether the models exist on the connection is `validate` below, which needs the catalog.)
+    pub fn check(&self) -> Result<(), String> {
+        for stage in Stage::ALL {
+            let s = self.get(stage);
+            if s.chain.models.is_empty() || s.chain.models.iter().any(|m| m.trim().is_empty()) {
+                return Err(format!("{} needs at least one model.", stage.label()));
+            }
+            if !(0.0..=2.0).contains(&s.temperature) {
+                return Err("Creativity (temperature) must be between 0 and 2.".into());
+            }
+            if !(stage.min_tokens()..=32_000).contains(&s.max_tokens) {
+                return Err(format!(
+                    "{}'s output length must be between {} and 32,000 tokens.",
+                    stage.label(),
+                    stage.min_tokens()
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn settings(models: &[&str], variant: Variant, temperature: f32, max_tokens: u32) -> StageSettings {

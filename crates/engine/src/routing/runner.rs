@@ -221,6 +221,15 @@ impl Router {
         &self.policy
     }
 
+    /// The same connection, but every call sends `data_collection: "deny"`, with its own
+    /// cooldowns so a probe's refusals never cool a model down for real runs.
+    pub fn denying_data_collection(&self) -> Router {
+        let mut r = self.clone();
+        r.profile.deny_data_collection = true;
+        r.cooldowns = Cooldowns::default();
+        r
+    }
+
     /// Makes sure the catalog and the endpoint prices of `models` are stored and fresh.
     pub async fn ensure_prices(&self, models: &[String]) -> Result<(), GatewayError> {
         if !self.profile.speaks_openrouter() {

@@ -3,8 +3,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::Settings;
+use super::{Preset, Settings};
 use crate::paths::SETTINGS_FILE;
+use crate::pipeline::StagePlan;
 use crate::ErrorCode;
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +109,29 @@ fn from_map(map: &Map<String, Value>) -> Loaded {
             &mut bad,
         ),
         default_preset: field(map, "default_preset", defaults.default_preset, &mut bad),
+        custom_plan: match map.get("custom_plan") {
+            None | Some(Value::Null) => None,
+            Some(v) => match serde_json::from_value::<StagePlan>(v.clone()) {
+                Ok(plan) if plan.check().is_ok() => Some(plan),
+                _ => {
+                    bad.push("custom_plan");
+                    None
+                }
+            },
+        },
         connection: field(map, "connection", defaults.connection, &mut bad),
+    };
+    // "My own models" without a usable plan falls back to the default preset.
+    let settings = if settings.default_preset == Preset::Custom && settings.custom_plan.is_none() {
+        if !bad.contains(&"custom_plan") {
+            bad.push("default_preset");
+        }
+        Settings {
+            default_preset: defaults.default_preset,
+            ..settings
+        }
+    } else {
+        settings
     };
     // A value that parses but is out of range is as unusable as one of the wrong type.
     let settings = if settings.validate().is_err() {
@@ -181,7 +204,7 @@ fn label(field: &str) -> &'static str {
         "monthly_limit_usd" => "monthly limit",
         "low_balance_alert_usd" => "low-credit warning",
         "privacy_deny_data_collection" => "privacy",
-        "default_preset" => "default models",
+        "default_preset" | "custom_plan" => "default models",
         "connection" => "connection",
         _ => "limits",
     }

@@ -1,6 +1,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::pipeline::StagePlan;
+
 /// The app's colour scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -22,6 +24,8 @@ pub enum Preset {
     Current,
     /// The product's original stage design (Mixtral, Claude Opus, GPT-4 Turbo, …).
     Original,
+    /// The producer's own default models per stage (`Settings::custom_plan`).
+    Custom,
 }
 
 /// Which connection the app calls: the producer's OpenRouter key, or the demo (the local
@@ -36,7 +40,7 @@ pub enum ConnectionChoice {
 }
 
 /// Every setting, with its default. Money is a decimal, written as a string in the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Settings {
     pub theme: Theme,
@@ -55,6 +59,10 @@ pub struct Settings {
     /// Send `provider.data_collection: "deny"` on every OpenRouter call.
     pub privacy_deny_data_collection: bool,
     pub default_preset: Preset,
+    /// The producer's own default models per stage, used when `default_preset` is `Custom`.
+    /// Kept when another preset is chosen, so switching back does not lose the work.
+    #[serde(default)]
+    pub custom_plan: Option<StagePlan>,
     pub connection: ConnectionChoice,
 }
 
@@ -67,6 +75,7 @@ impl Default for Settings {
             low_balance_alert_usd: Decimal::new(200, 2),
             privacy_deny_data_collection: false,
             default_preset: Preset::Current,
+            custom_plan: None,
             connection: ConnectionChoice::Openrouter,
         }
     }
@@ -89,6 +98,13 @@ impl Settings {
         }
         if self.low_balance_alert_usd.is_sign_negative() {
             return Err("The low-credit warning cannot be below $0.00.".into());
+        }
+        match (&self.custom_plan, self.default_preset) {
+            (None, Preset::Custom) => {
+                return Err("Choose your own models for each step, or pick a preset.".into())
+            }
+            (Some(plan), _) => plan.check()?,
+            (None, _) => {}
         }
         Ok(())
     }
