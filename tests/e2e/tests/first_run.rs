@@ -11,9 +11,20 @@ async fn key_survives_a_restart_and_can_be_removed() {
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().to_str().unwrap().to_string();
     let service = format!("castwright-e2e-{}", std::process::id());
+    // The webview keeps its own storage (local storage, IndexedDB, caches) under the XDG
+    // folders: private ones here, so the search below covers everything it wrote.
+    let web = tempfile::tempdir().unwrap();
+    let (web_data, web_cache, web_config) = (
+        web.path().join("data"),
+        web.path().join("cache"),
+        web.path().join("config"),
+    );
     let driver = Driver::start(&[
         ("CASTWRIGHT_DATA_DIR", &data_dir),
         ("CASTWRIGHT_KEYCHAIN_SERVICE", &service),
+        ("XDG_DATA_HOME", web_data.to_str().unwrap()),
+        ("XDG_CACHE_HOME", web_cache.to_str().unwrap()),
+        ("XDG_CONFIG_HOME", web_config.to_str().unwrap()),
     ]);
     let canary = "sk-or-v1-e2e-canary-key-5d1c";
 
@@ -82,6 +93,32 @@ async fn key_survives_a_restart_and_can_be_removed() {
         )
         .unwrap();
     assert!(set_at.is_none(), "key_set_at cleared");
+
+    // The webview's own storage: it exists (so the search is not of an empty folder) and
+    // holds no trace of the key either.
+    drop(driver);
+    let written = files_under(web.path());
+    assert!(
+        !written.is_empty(),
+        "the webview wrote nothing under {}: is it using another folder?",
+        web.path().display()
+    );
+    eprintln!("webview storage searched: {} files", written.len());
+    assert_no_file_contains(web.path(), canary);
+    assert_no_file_contains(data.path(), canary);
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
 
 fn assert_no_file_contains(dir: &std::path::Path, needle: &str) {
