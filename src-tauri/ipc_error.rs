@@ -40,6 +40,7 @@ from_engine!(
     castwright_engine::store::StoreError,
     castwright_engine::settings::SettingsError,
     castwright_engine::connections::KeyError,
+    castwright_engine::connections::OtherError,
     castwright_engine::pipeline::PipelineError,
     castwright_engine::privacy::PrivacyError,
 );

@@ -25,6 +25,15 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::connection::use_connection,
         commands::connection::test_connection,
         commands::connection::open_link,
+        commands::other_connections::list_other_connections,
+        commands::other_connections::add_other_connection,
+        commands::other_connections::remove_other_connection,
+        commands::other_connections::set_other_connection_price,
+        commands::other_connections::remove_other_connection_price,
+        commands::other_connections::set_other_connection_limit_off,
+        commands::other_connections::set_other_connection_key,
+        commands::other_connections::test_other_connection,
+        commands::other_connections::use_other_connection,
         commands::episodes::list_episodes,
         commands::episodes::new_episode_brief,
         commands::episodes::create_episode,
@@ -56,6 +65,9 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::export::export_script,
         commands::export::show_in_folder,
         commands::testing::e2e_drop_files,
+        commands::bench::bench_interactive,
+        commands::bench::bench_stream,
+        commands::bench::bench_received,
         commands::usage::usage_overview,
         commands::usage::usage_request_log,
         commands::usage::usage_errors,
@@ -89,6 +101,11 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 /// The app as the real `run()` and the mock-runtime tests both build it.
 pub fn app_builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
+    // Only in a benchmark: tells the page so (see commands/bench.rs).
+    let builder = match commands::bench::plugin() {
+        Some(bench) => builder.plugin(bench),
+        None => builder,
+    };
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())

@@ -1,10 +1,11 @@
 //! What the commands share: where the data lives, the keychain, the database, the active
-//! connection (OpenRouter or the demo) and the runs in flight.
+//! connection (OpenRouter, the demo or another service) and the runs in flight.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use castwright_engine::connections::other::{self, OtherError};
 use castwright_engine::gateway::Client;
 use castwright_engine::pipeline::Runner;
 use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
@@ -21,6 +22,8 @@ use crate::IpcError;
 /// The connection in use, built on first need and rebuilt when the choice or key changes.
 pub struct Active {
     pub choice: ConnectionChoice,
+    /// Which other service, when `choice` is `Other`.
+    pub other_id: Option<String>,
     pub runner: Arc<Runner>,
     /// The in-process emulator behind the demo; stops when dropped.
     _sim: Option<openrouter_sim::SimServer>,
@@ -88,8 +91,15 @@ impl AppState {
     /// The runner for the connection the settings choose, starting the demo if needed.
     pub async fn runner(&self) -> Result<Arc<Runner>, IpcError> {
         let loaded = settings::load(&self.data_dir)?.settings;
+        let other_id = match loaded.connection {
+            ConnectionChoice::Other => loaded.other_connection_id.clone(),
+            _ => None,
+        };
         let mut guard = self.active.lock().await;
-        if let Some(a) = guard.as_ref().filter(|a| a.choice == loaded.connection) {
+        if let Some(a) = guard
+            .as_ref()
+            .filter(|a| a.choice == loaded.connection && a.other_id == other_id)
+        {
             return Ok(a.runner.clone());
         }
         let store = self.db_arc()?;
@@ -130,11 +140,29 @@ impl AppState {
                 };
                 (client, profile, None)
             }
+            ConnectionChoice::Other => {
+                // Settings name a service that was removed (or none): say so plainly.
+                let id = other_id.clone().ok_or(OtherError::NotFound)?;
+                let endpoint = {
+                    let store = self.db()?;
+                    other::endpoint(&store, &self.keychain, &id)?
+                };
+                let client = Client::new(&endpoint.base_url, endpoint.key)
+                    .map_err(|e| IpcError::internal(e.to_string()))?;
+                let profile = ConnectionProfile {
+                    id,
+                    kind: ConnectionKind::OpenAiCompatible,
+                    deny_data_collection: loaded.privacy_deny_data_collection,
+                    limit_off: endpoint.limit_off,
+                };
+                (client, profile, None)
+            }
         };
         let router = Router::new(client, profile, store.clone(), RetryPolicy::default());
         let runner = Arc::new(Runner::new(router, store, loaded.monthly_limit_usd));
         *guard = Some(Active {
             choice: loaded.connection,
+            other_id,
             runner: runner.clone(),
             _sim: sim,
         });

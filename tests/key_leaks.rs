@@ -1,15 +1,16 @@
 //! No key leaks. Whole episodes run on a real OpenRouter connection (pointed at the local
-//! emulator, started here) with recognisable canary keys; afterwards the database (and its
-//! write-ahead log), the log folder, the exports, the settings file and every IPC payload
-//! the window would have received are searched for the keys: zero hits. The commands run
-//! through Tauri's mock runtime with the real keychain, so `make test` runs this file inside
-//! a D-Bus session with gnome-keyring (scripts/with-keyring.sh).
+//! emulator, started here) and, in the window app, on a second connection (another
+//! OpenAI-compatible service, the same emulator) with recognisable canary keys; afterwards the
+//! database (and its write-ahead log), the log folder, the exports, the settings file and
+//! every IPC payload the window would have received are searched for the keys: zero hits.
+//! The commands run through Tauri's mock runtime with the real keychain, so `make test` runs
+//! this file inside a D-Bus session with gnome-keyring (scripts/with-keyring.sh).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use castwright_engine::secrets::{Keychain, Sensitive};
+use castwright_engine::secrets::Keychain;
 use openrouter_sim::{KeyConfig, Scenario, SimConfig, SimServer};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
@@ -289,10 +290,6 @@ fn the_window_app_never_sends_either_key_to_the_page() {
         ok(&app, "set_key", json!({ "key": key1 })),
         json!({"has_key": true})
     );
-    // A second connection's key, filed in the same keychain service.
-    Keychain::with_service(&service)
-        .set("conn_local", &Sensitive::new(key2.clone()))
-        .unwrap_or_else(|e| panic!("keychain: {e}"));
     ok(&app, "use_connection", json!({"choice": "openrouter"}));
     ok(&app, "connection_status", json!({}));
     ok(&app, "get_settings", json!({}));
@@ -359,6 +356,64 @@ fn the_window_app_never_sends_either_key_to_the_page() {
     ok(&app, "usage_model_health", json!({}));
     ok(&app, "alerts_pending", json!({}));
 
+    // A second connection: another OpenAI-compatible service (the emulator again, as a plain
+    // OpenAI-compatible server) with its own key, used for a whole episode.
+    let others = ok(
+        &app,
+        "add_other_connection",
+        json!({"connection": {"name": "Second service", "base_url": sim.api_base(), "key": key2}}),
+    );
+    let other_id = others[0]["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(others[0]["has_key"], true, "{others}");
+    ok(&app, "list_other_connections", json!({}));
+    let tested = ok(
+        &app,
+        "test_other_connection",
+        json!({ "connectionId": other_id }),
+    );
+    assert_eq!(tested["simulated"], false);
+    ok(
+        &app,
+        "use_other_connection",
+        json!({ "connectionId": other_id }),
+    );
+    ok(&app, "connection_status", json!({}));
+    ok(
+        &app,
+        "set_other_connection_limit_off",
+        json!({"connectionId": other_id, "limitOff": true}),
+    );
+    ok(&app, "model_catalog", json!({}));
+    let _ = invoke(&app, "credit_status", json!({}));
+    let mut brief3 = brief.clone();
+    brief3["title"] = json!("Canary episode, second service");
+    let ep3 = ok(&app, "create_episode", json!({ "brief": brief3 }));
+    let id3 = ep3["id"].as_str().unwrap_or_default().to_string();
+    ok(
+        &app,
+        "add_note_paths",
+        json!({"episodeId": id3, "paths": [root().join("tests/fixtures/notes").display().to_string()]}),
+    );
+    ok(&app, "estimate_run", json!({ "episodeId": id3 }));
+    let run3 = ok(
+        &app,
+        "run_episode",
+        json!({"episodeId": id3, "rerun": null, "rerunChain": null, "onProgress": "__CHANNEL__:9"}),
+    );
+    assert_eq!(run3["stages"].as_array().map(Vec::len), Some(4), "{run3}");
+    ok(&app, "cost_report", json!({ "episodeId": id3 }));
+    ok(
+        &app,
+        "export_script",
+        json!({"episodeId": id3, "artifactId": null, "format": "markdown", "includeShowNotes": true, "pageSize": "a4"}),
+    );
+    ok(
+        &app,
+        "usage_request_log",
+        json!({"filter": {"episode_id": id3, "stage": null, "model": null, "status": null, "range": {"kind": "all"}}, "page": {"limit": 500, "before_id": null}}),
+    );
+    ok(&app, "use_connection", json!({"choice": "openrouter"}));
+
     // The key is refused: error messages are where keys usually slip out.
     let mut refused = sim.scenario();
     refused.keys.insert(
@@ -368,9 +423,22 @@ fn the_window_app_never_sends_either_key_to_the_page() {
             ..KeyConfig::default()
         },
     );
+    refused.keys.insert(
+        key2.clone(),
+        KeyConfig {
+            invalid: true,
+            ..KeyConfig::default()
+        },
+    );
     sim.set_scenario(refused);
     let err = invoke(&app, "test_connection", json!({}));
     assert!(err.is_err(), "a refused key is an error: {err:?}");
+    // The service's model list is public (as OpenRouter's is): the test still answers.
+    ok(
+        &app,
+        "test_other_connection",
+        json!({ "connectionId": other_id }),
+    );
     let mut brief2 = brief.clone();
     brief2["title"] = json!("Canary episode, refused");
     let ep2 = ok(&app, "create_episode", json!({ "brief": brief2 }));
@@ -386,17 +454,40 @@ fn the_window_app_never_sends_either_key_to_the_page() {
         json!({"episodeId": id2, "rerun": null, "rerunChain": null, "onProgress": "__CHANNEL__:8"}),
     );
     assert!(refused_run.is_err(), "{refused_run:?}");
+    // The second connection's key refused, on a run.
+    ok(
+        &app,
+        "use_other_connection",
+        json!({ "connectionId": other_id }),
+    );
+    let refused_other = invoke(
+        &app,
+        "run_episode",
+        json!({"episodeId": id2, "rerun": null, "rerunChain": null, "onProgress": "__CHANNEL__:10"}),
+    );
+    assert!(
+        refused_other
+            .as_ref()
+            .is_err_and(|e| e["code"] == "key_rejected"),
+        "{refused_other:?}"
+    );
+    ok(&app, "use_connection", json!({"choice": "openrouter"}));
     ok(&app, "delete_key", json!({}));
 
-    // Both keys were in play: the first served every call, the second sits in the keychain.
-    assert!(sim
-        .billing()
-        .per_key
-        .get(key1.as_str())
-        .is_some_and(|b| b.generations > 0));
+    // Both keys were in play: each served the calls of its own connection, and the second is
+    // in the keychain under its connection's id.
+    for k in [&key1, &key2] {
+        assert!(
+            sim.billing()
+                .per_key
+                .get(k.as_str())
+                .is_some_and(|b| b.generations > 0),
+            "the emulator never saw {k}"
+        );
+    }
     assert_eq!(
         Keychain::with_service(&service)
-            .get("conn_local")
+            .get(&other_id)
             .ok()
             .flatten()
             .map(|k| k.expose().clone()),
@@ -442,7 +533,18 @@ fn the_window_app_never_sends_either_key_to_the_page() {
         "the exports were written and searched"
     );
 
-    let _ = Keychain::with_service(&service).delete("conn_local");
+    // Removing the second connection takes its key out of the keychain too.
+    assert_eq!(
+        ok(
+            &app,
+            "remove_other_connection",
+            json!({ "connectionId": other_id })
+        ),
+        json!([])
+    );
+    assert!(Keychain::with_service(&service)
+        .get(&other_id)
+        .is_ok_and(|k| k.is_none()));
     drop(app);
     rt.block_on(sim.stop());
 }

@@ -1,8 +1,10 @@
-//! The connection: OpenRouter with the producer's key, or the demo (the local emulator, with
-//! example prices and nothing charged). Testing the connection shows the key's label, credit
-//! and limit — never the key.
+//! The connection: OpenRouter with the producer's key, the demo (the local emulator, with
+//! example prices and nothing charged), or another service the producer added (see
+//! `other_connections`). Testing the connection shows the key's label, credit and limit —
+//! never the key.
 
-use castwright_engine::settings::{self, ConnectionChoice};
+use castwright_engine::connections::other;
+use castwright_engine::settings::{self, ConnectionChoice, SettingsError};
 use castwright_engine::ErrorCode;
 use serde::Serialize;
 use tauri::State;
@@ -18,12 +20,29 @@ pub struct ConnectionStatus {
     pub has_key: bool,
     /// Why the keychain cannot be used, when it cannot (the demo still works).
     pub keychain_problem: Option<String>,
+    /// The other service in use, when `choice` is `other`; `None` there means it was removed.
+    pub other: Option<OtherConnectionRef>,
+}
+
+/// Which other service is in use.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct OtherConnectionRef {
+    pub id: String,
+    pub name: String,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus, IpcError> {
-    let choice = settings::load(&state.data_dir)?.settings.connection;
+    let loaded = settings::load(&state.data_dir)?.settings;
+    let choice = loaded.connection;
+    let other = match (choice, loaded.other_connection_id) {
+        (ConnectionChoice::Other, Some(id)) => {
+            let name = other::name_of(state.db()?.conn(), &id)?;
+            name.map(|name| OtherConnectionRef { id, name })
+        }
+        _ => None,
+    };
     let (has_key, keychain_problem) =
         match castwright_engine::connections::key_status(&state.keychain) {
             Ok(k) => (k.has_key, None),
@@ -36,10 +55,12 @@ pub fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus,
         label: simulated.then(|| castwright_engine::demo::LABEL.to_string()),
         has_key,
         keychain_problem,
+        other,
     })
 }
 
-/// Switches between OpenRouter and the demo.
+/// Switches between OpenRouter and the demo (or back to the other service chosen last;
+/// `use_other_connection` chooses one).
 #[tauri::command]
 #[specta::specta]
 pub async fn use_connection(
@@ -48,6 +69,7 @@ pub async fn use_connection(
 ) -> Result<ConnectionStatus, IpcError> {
     let mut s = settings::load(&state.data_dir)?.settings;
     s.connection = choice;
+    s.validate().map_err(SettingsError::Invalid)?;
     state.settings_file.save(&s)?;
     state.reset_connection().await;
     // Start it now so a problem shows here, not on the first run.
@@ -71,6 +93,13 @@ pub struct ConnectionTest {
 #[specta::specta]
 pub async fn test_connection(state: State<'_, AppState>) -> Result<ConnectionTest, IpcError> {
     let runner = state.runner().await?;
+    if runner.router().profile().kind
+        == castwright_engine::routing::ConnectionKind::OpenAiCompatible
+    {
+        // Such a service has no key label, credit or limit to show: its model list is the test.
+        let id = runner.router().profile().id.clone();
+        return super::other_connections::test_other(&state, &id).await;
+    }
     let client = runner.router().client();
     let gateway_err = |e: castwright_engine::gateway::GatewayError| {
         let code = match e.kind {

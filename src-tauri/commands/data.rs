@@ -26,9 +26,16 @@ pub struct CatalogModelView {
 pub async fn model_catalog(state: State<'_, AppState>) -> Result<Vec<CatalogModelView>, IpcError> {
     let runner = state.runner().await?;
     // Fetches the catalog when it is missing or stale; an outage leaves the stored one.
-    let _ = runner.router().ensure_prices(&[]).await;
+    super::other_connections::refresh_catalog(&state, &runner).await;
     let id = runner.router().profile().id.clone();
-    let models = runner.with_conn(|c| castwright_engine::catalog::models(c, &id))?;
+    let models = if runner.router().profile().kind
+        == castwright_engine::routing::ConnectionKind::OpenAiCompatible
+    {
+        // No price list: the prices the producer entered.
+        runner.with_conn(|c| castwright_engine::connections::other::priced_models(c, &id))?
+    } else {
+        runner.with_conn(|c| castwright_engine::catalog::models(c, &id))?
+    };
     Ok(models
         .into_iter()
         .map(|m| CatalogModelView {

@@ -57,10 +57,21 @@ pub async fn create_episode(
     brief: EpisodeBrief,
 ) -> Result<Episode, IpcError> {
     let loaded = settings::load(&state.data_dir)?.settings;
-    let plan = default_plan(&state, &loaded).await;
-    let connection = match loaded.connection {
-        settings::ConnectionChoice::Demo => castwright_engine::demo::CONNECTION_ID,
-        settings::ConnectionChoice::Openrouter => castwright_engine::connections::OPENROUTER,
+    let mut plan = default_plan(&state, &loaded).await;
+    let connection = match (loaded.connection, &loaded.other_connection_id) {
+        (settings::ConnectionChoice::Demo, _) => castwright_engine::demo::CONNECTION_ID,
+        (settings::ConnectionChoice::Openrouter, _) => castwright_engine::connections::OPENROUTER,
+        (settings::ConnectionChoice::Other, Some(id)) => {
+            // "Cheapest" and "Fastest" are OpenRouter's routing; another service would take
+            // the suffix as part of the model's name.
+            for stage in castwright_engine::pipeline::Stage::ALL {
+                plan.get_mut(stage).chain.variant = castwright_engine::routing::Variant::None;
+            }
+            id.as_str()
+        }
+        (settings::ConnectionChoice::Other, None) => {
+            return Err(castwright_engine::connections::OtherError::NotFound.into())
+        }
     };
     let store = state.db()?;
     Ok(episode::create(store.conn(), &brief, connection, &plan)?)
@@ -90,7 +101,7 @@ async fn catalog_ids(state: &AppState) -> Vec<String> {
     let Ok(runner) = state.runner().await else {
         return Vec::new();
     };
-    let _ = runner.router().ensure_prices(&[]).await;
+    super::other_connections::refresh_catalog(state, &runner).await;
     runner.with_conn(|c| {
         castwright_engine::catalog::models(c, &runner.router().profile().id)
             .map(|m| m.into_iter().map(|m| m.id).collect())

@@ -1,9 +1,11 @@
 pub mod app;
+pub mod bench;
 pub mod connection;
 pub mod data;
 pub mod episodes;
 pub mod export;
 pub mod notes;
+pub mod other_connections;
 pub mod privacy;
 pub mod run;
 pub mod secrets;

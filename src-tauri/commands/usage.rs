@@ -86,6 +86,22 @@ pub async fn usage_model_health(
 #[specta::specta]
 pub async fn credit_status(state: State<'_, AppState>) -> Result<CreditStatus, IpcError> {
     let runner = state.runner().await?;
+    let profile = runner.router().profile();
+    if profile.kind == castwright_engine::routing::ConnectionKind::OpenAiCompatible {
+        // Another service reports no credit or key limit; only the key-age reminder applies.
+        let store = state.db()?;
+        alerts::check_key_age(store.conn(), &profile.id, castwright_engine::clock::now())
+            .map_err(alert_err)?;
+        let name = castwright_engine::connections::other::name_of(store.conn(), &profile.id)?;
+        return Ok(CreditStatus {
+            label: name.unwrap_or_default(),
+            balance: None,
+            limit: None,
+            limit_remaining: None,
+            usage: None,
+            low: false,
+        });
+    }
     let client = runner.router().client();
     let key = client
         .key_info()

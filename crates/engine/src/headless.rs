@@ -581,7 +581,7 @@ fn run_exit_code(e: &RunError) -> i32 {
         RunError::OverEstimate { .. } => exit::BUDGET,
         RunError::Call { error, .. } => match error {
             CallError::Budget(crate::budget::BudgetError::Refused { .. }) => exit::BUDGET,
-            CallError::Budget(_) | CallError::Store(_) => exit::DATABASE,
+            CallError::Budget(_) | CallError::Store(_) | CallError::Records(_) => exit::DATABASE,
             CallError::Stopped { error, .. } => match error.kind {
                 FailureKind::Unauthorized | FailureKind::PaymentRequired => exit::KEY,
                 FailureKind::BadRequest => exit::BAD_INPUT,

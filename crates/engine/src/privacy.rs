@@ -145,6 +145,11 @@ pub async fn check(
             }
         }
     }
+    // The probes' rows are in the request log before the answer is shown.
+    probe.flush().await.map_err(|e| PrivacyError::Stopped {
+        code: ErrorCode::Database,
+        message: e.to_string(),
+    })?;
     out.cost_usd = crate::money::from_units(spent_units)
         .normalize()
         .to_string();
@@ -159,7 +164,7 @@ fn stops_everything(e: &CallError) -> Option<ErrorCode> {
             FailureKind::PaymentRequired => Some(ErrorCode::CreditsExhausted),
             _ => None,
         },
-        CallError::Store(_) => Some(ErrorCode::Database),
+        CallError::Store(_) | CallError::Records(_) => Some(ErrorCode::Database),
         _ => None,
     }
 }

@@ -135,6 +135,8 @@ async fn run(
             CallEvent::Cost { .. } => {}
         })
         .await;
+    // The call's rows, settlement and cache entry are written just after it returns.
+    f.router.flush().await.unwrap();
     (r, events, text)
 }
 
@@ -599,6 +601,7 @@ async fn cancelling_a_stream_stops_at_once_and_keeps_the_partial_text() {
         Err(CallError::Cancelled { partial, .. }) => assert_eq!(partial, got),
         other => panic!("expected cancelled, got {other:?}"),
     }
+    f.router.flush().await.unwrap();
     let status: String = f
         .store
         .lock()
@@ -688,10 +691,52 @@ async fn two_hundred_concurrent_calls_with_faults_never_overshoot_the_limit() {
         ok > 0 && refused > 0,
         "the limit must bind: ok {ok}, refused {refused}"
     );
+    f.router.flush().await.unwrap();
     let spent = budget::spent(f.store.lock().unwrap().conn(), "episode:ep_race").unwrap();
     assert!(spent <= limit, "spent {spent} > limit {limit}");
     let (l, b) = reconcile(&f);
     assert_eq!(l, b, "ledger {} vs bill {}", from_units(l), from_units(b));
     let (_, reserved) = budget::totals(f.store.lock().unwrap().conn(), "episode:ep_race").unwrap();
     assert_eq!(reserved, 0, "every reservation settled");
+}
+
+#[tokio::test]
+async fn another_service_gets_bare_model_ids_without_openrouter_variants() {
+    let sim = SimServer::start(SimConfig {
+        seed: 7,
+        scenario: Scenario::instant(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(KEY.to_string()))).unwrap();
+    let profile = ConnectionProfile {
+        id: "conn_local".into(),
+        kind: ConnectionKind::OpenAiCompatible,
+        deny_data_collection: false,
+        limit_off: true,
+    };
+    let router = Router::new(client, profile, store.clone(), RetryPolicy::fast());
+    let mut s = spec(&["openai/gpt-4o-mini"], false);
+    // A plan made for OpenRouter ("Cheapest") used on a service that has no such routing.
+    s.chain.variant = Variant::Floor;
+    let out = router
+        .call(&s, &CancellationToken::new(), &mut |_| {})
+        .await
+        .unwrap();
+    assert!(!out.completion.text.is_empty());
+    router.flush().await.unwrap();
+    let asked: Vec<String> = store
+        .lock()
+        .unwrap()
+        .conn()
+        .prepare("SELECT model_requested FROM requests")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(asked, vec!["openai/gpt-4o-mini".to_string()]);
 }

@@ -8,9 +8,12 @@ import { ApiError, toApiError } from "./errors";
 import { pendingCommand } from "./pending-commands";
 import type {
   CatalogModel,
+  ManualPrice,
   OtherConnection,
   OtherConnectionInput,
+  OtherConnectionRef,
   PrivacyCheck,
+  PrivacyModel,
   RestoreCheck,
 } from "./pending-types";
 
@@ -25,16 +28,46 @@ type Arg<K extends keyof Commands, N extends number> = Parameters<Commands[K]>[N
 
 export type { ErrorCode, IpcError };
 export { ApiError, isErrorCode, toApiError, UNREACHABLE_MESSAGE } from "./errors";
-export type { CatalogModel, OtherConnection, OtherConnectionInput, PrivacyCheck, RestoreCheck };
+export type {
+  CatalogModel,
+  ManualPrice,
+  OtherConnection,
+  OtherConnectionInput,
+  OtherConnectionRef,
+  PrivacyCheck,
+  PrivacyModel,
+  RestoreCheck,
+};
 export type AppInfo = OkData<"appInfo">;
 export type KeyStatus = OkData<"keyStatus">;
-export type SettingsView = OkData<"getSettings">;
-/** Settings as the engine returns them; the same shape is what `saveSettings` takes. */
-export type Settings = OkData<"saveSettings">;
+type EngineSettings = OkData<"saveSettings">;
+/** Which default models new episodes start from; "custom" is the producer's own plan. */
+export type Preset = EngineSettings["default_preset"] | "custom";
+/** The active connection; "other" is one of the producer's other services. */
+export type ConnectionChoice = EngineSettings["connection"] | "other";
+/**
+ * Settings as the engine returns them; the same shape is what `saveSettings` takes. The
+ * fields for the producer's own models and other services are spelled out here so this file
+ * compiles whether or not the generated bindings carry them yet.
+ */
+export type Settings = Omit<
+  EngineSettings,
+  "default_preset" | "connection" | "custom_plan" | "other_connection_id"
+> & {
+  default_preset: Preset;
+  connection: ConnectionChoice;
+  /** The producer's own models per stage, used when `default_preset` is "custom". */
+  custom_plan?: StagePlan | null;
+  /** Which other service is in use when `connection` is "other". */
+  other_connection_id?: string | null;
+};
+export type SettingsView = Omit<OkData<"getSettings">, "settings"> & { settings: Settings };
 export type Theme = Settings["theme"];
-export type ConnectionChoice = Settings["connection"];
-export type Preset = Settings["default_preset"];
-export type ConnectionStatus = OkData<"connectionStatus">;
+export type ConnectionStatus = Omit<OkData<"connectionStatus">, "choice" | "other"> & {
+  choice: ConnectionChoice;
+  /** The other service in use, when `choice` is "other". */
+  other?: OtherConnectionRef | null;
+};
 export type ConnectionTest = OkData<"testConnection">;
 export type ExternalLink = Arg<"openLink", 0>;
 export type EpisodeCard = OkData<"listEpisodes">[number];
@@ -46,7 +79,8 @@ export type StageSettings = StagePlan["research"];
 export type Chain = StageSettings["chain"];
 export type Variant = Chain["variant"];
 export type EpisodeStatus = Episode["status"];
-export type Presets = OkData<"stagePresets">;
+/** The presets, and the producer's own plan once they have made one. */
+export type Presets = Omit<OkData<"stagePresets">, "custom"> & { custom?: StagePlan | null };
 export type ChainIssue = OkData<"checkStagePlan">[number];
 export type AddNotesResult = OkData<"addNotePaths">;
 export type NoteSummary = OkData<"listNotes">[number];
@@ -79,6 +113,29 @@ export type CreditStatus = OkData<"creditStatus">;
 export type Alert = OkData<"alertsPending">[number];
 /** What the run's channel carries. */
 export type ProgressEvent = Arg<"runEpisode", 3> extends Channel<infer E> ? E : never;
+/** A piece of streamed text in the app benchmark. */
+export type BenchDelta = Arg<"benchStream", 0> extends Channel<infer E> ? E : never;
+export type BenchPlan = OkData<"benchInteractive">;
+export type BenchStreamed = OkData<"benchStream">;
+
+/**
+ * What the app benchmark asks of the page, or null in normal use: the app sets this only when
+ * started for a benchmark (scripts/bench-app.sh), before the page's own code runs.
+ */
+export function benchPlan(): BenchPlan | null {
+  return (window as { __CASTWRIGHT_BENCH__?: BenchPlan }).__CASTWRIGHT_BENCH__ ?? null;
+}
+
+/** Wall-clock times of the page's start, for the benchmark to split launch time into parts. */
+function pageTimes(): Arg<"benchInteractive", 0> {
+  const origin = performance.timeOrigin;
+  const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  return {
+    navigation_start: origin,
+    dom_content_loaded: origin + (nav?.domContentLoadedEventEnd ?? 0),
+    interactive: origin + performance.now(),
+  };
+}
 
 async function unwrap<T>(call: () => Promise<Result<T>>): Promise<T> {
   let result: Result<T>;
@@ -98,11 +155,12 @@ export const api = {
   deleteKey: (): Promise<KeyStatus> => unwrap(() => commands.deleteKey()),
   getSettings: (): Promise<SettingsView> => unwrap(() => commands.getSettings()),
   saveSettings: (settings: Settings): Promise<Settings> =>
-    unwrap(() => commands.saveSettings(settings)),
+    // The cast only bridges the spelled-out fields (see `Settings`) to older bindings.
+    unwrap(() => commands.saveSettings(settings as unknown as Arg<"saveSettings", 0>)),
 
   // The connection: OpenRouter with the producer's key, or the demo.
   connectionStatus: (): Promise<ConnectionStatus> => unwrap(() => commands.connectionStatus()),
-  useConnection: (choice: ConnectionChoice): Promise<ConnectionStatus> =>
+  useConnection: (choice: Arg<"useConnection", 0>): Promise<ConnectionStatus> =>
     unwrap(() => commands.useConnection(choice)),
   testConnection: (): Promise<ConnectionTest> => unwrap(() => commands.testConnection()),
   openLink: (link: ExternalLink): Promise<void> =>
@@ -211,6 +269,18 @@ export const api = {
   alertsDismiss: (alertId: number): Promise<Alert[]> =>
     unwrap(() => commands.alertsDismiss(alertId)),
 
+  // The app benchmark only (see `benchPlan`); refused in normal use.
+  /** Tells the benchmark the first screen is interactive, and when the page got there. */
+  benchInteractive: (): Promise<BenchPlan> => unwrap(() => commands.benchInteractive(pageTimes())),
+  /** Waits for the benchmark's signal, then streams its replies into `onText`. */
+  benchStream: (onText: (delta: BenchDelta) => void): Promise<BenchStreamed> => {
+    const channel = new Channel<BenchDelta>(onText);
+    return unwrap(() => commands.benchStream(channel));
+  },
+  /** Tells the benchmark every streamed piece has arrived and been drawn. */
+  benchReceived: (replies: number, chars: number): Promise<void> =>
+    unwrap(() => commands.benchReceived(replies, chars)).then(() => undefined),
+
   // Commands the shell does not expose yet: their names and argument names are the contract
   // it is to be wired to (see lib/pending-commands.ts and lib/pending-types.ts).
   modelCatalog: (): Promise<CatalogModel[]> => pendingCommand("model_catalog", {}, []),
@@ -220,8 +290,20 @@ export const api = {
     pendingCommand("add_other_connection", { connection }),
   removeOtherConnection: (connectionId: string): Promise<OtherConnection[]> =>
     pendingCommand("remove_other_connection", { connectionId }),
+  setOtherConnectionPrice: (connectionId: string, price: ManualPrice): Promise<OtherConnection[]> =>
+    pendingCommand("set_other_connection_price", { connectionId, price }),
+  removeOtherConnectionPrice: (connectionId: string, modelId: string): Promise<OtherConnection[]> =>
+    pendingCommand("remove_other_connection_price", { connectionId, modelId }),
+  setOtherConnectionLimitOff: (connectionId: string, limitOff: boolean): Promise<OtherConnection[]> =>
+    pendingCommand("set_other_connection_limit_off", { connectionId, limitOff }),
+  /** Replaces the service's key, or removes it with `null`. */
+  setOtherConnectionKey: (connectionId: string, key: string | null): Promise<OtherConnection[]> =>
+    pendingCommand("set_other_connection_key", { connectionId, key }),
   testOtherConnection: (connectionId: string): Promise<ConnectionTest> =>
     pendingCommand("test_other_connection", { connectionId }),
+  useOtherConnection: (connectionId: string): Promise<ConnectionStatus> =>
+    pendingCommand("use_other_connection", { connectionId }),
+  /** Asks each model of the default chains for one word (a cent or less in all). */
   privacyCheck: (): Promise<PrivacyCheck> => pendingCommand("privacy_check"),
   backupDatabase: (): Promise<string | null> => pendingCommand("backup_database"),
   checkRestore: (): Promise<RestoreCheck | null> => pendingCommand("check_restore"),

@@ -13,10 +13,32 @@ export const commands = {
 	getSettings: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, IpcError>(__TAURI_INVOKE("save_settings", { settings })),
 	connectionStatus: () => typedError<ConnectionStatus_Serialize, IpcError>(__TAURI_INVOKE("connection_status")),
-	/**  Switches between OpenRouter and the demo. */
+	/**
+	 *  Switches between OpenRouter and the demo (or back to the other service chosen last;
+	 *  `use_other_connection` chooses one).
+	 */
 	useConnection: (choice: ConnectionChoice) => typedError<ConnectionStatus_Serialize, IpcError>(__TAURI_INVOKE("use_connection", { choice })),
 	testConnection: () => typedError<ConnectionTest_Serialize, IpcError>(__TAURI_INVOKE("test_connection")),
 	openLink: (link: ExternalLink) => typedError<null, IpcError>(__TAURI_INVOKE("open_link", { link })),
+	listOtherConnections: () => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("list_other_connections")),
+	addOtherConnection: (connection: OtherConnectionInput_Deserialize) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("add_other_connection", { connection })),
+	removeOtherConnection: (connectionId: string) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("remove_other_connection", { connectionId })),
+	setOtherConnectionPrice: (connectionId: string, price: ManualPrice) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("set_other_connection_price", { connectionId, price })),
+	removeOtherConnectionPrice: (connectionId: string, modelId: string) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("remove_other_connection_price", { connectionId, modelId })),
+	/**
+	 *  Turns the spending limit off for this connection (the page asks the producer to confirm
+	 *  that they understand nothing will cap its spend), or back on.
+	 */
+	setOtherConnectionLimitOff: (connectionId: string, limitOff: boolean) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("set_other_connection_limit_off", { connectionId, limitOff })),
+	/**  Replaces the connection's key, or removes it (`null` or blank). */
+	setOtherConnectionKey: (connectionId: string, key: string | null) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("set_other_connection_key", { connectionId, key })),
+	/**
+	 *  Asks the service for its models with the connection's key, and keeps the list (without
+	 *  prices) so the model pickers can offer them.
+	 */
+	testOtherConnection: (connectionId: string) => typedError<ConnectionTest_Serialize, IpcError>(__TAURI_INVOKE("test_other_connection", { connectionId })),
+	/**  Makes this service the app's connection. */
+	useOtherConnection: (connectionId: string) => typedError<ConnectionStatus_Serialize, IpcError>(__TAURI_INVOKE("use_other_connection", { connectionId })),
 	listEpisodes: (search: string | null, includeArchived: boolean) => typedError<EpisodeCard_Serialize[], IpcError>(__TAURI_INVOKE("list_episodes", { search, includeArchived })),
 	/**  The default brief for the "New episode" form (limit from settings). */
 	newEpisodeBrief: () => typedError<EpisodeBrief_Serialize, IpcError>(__TAURI_INVOKE("new_episode_brief")),
@@ -30,7 +52,7 @@ export const commands = {
 	/**  Deletes an episode; the UI asks the producer to confirm first. */
 	deleteEpisode: (episodeId: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_episode", { episodeId })),
 	setStagePlan: (episodeId: string, plan: StagePlan) => typedError<Episode_Serialize, IpcError>(__TAURI_INVOKE("set_stage_plan", { episodeId, plan })),
-	stagePresets: () => typedError<Presets, IpcError>(__TAURI_INVOKE("stage_presets")),
+	stagePresets: () => typedError<Presets_Serialize, IpcError>(__TAURI_INVOKE("stage_presets")),
 	/**  Plain-words problems with a plan's models (retired or unknown on this connection). */
 	checkStagePlan: (plan: StagePlan) => typedError<ChainIssue[], IpcError>(__TAURI_INVOKE("check_stage_plan", { plan })),
 	/**
@@ -67,6 +89,23 @@ export const commands = {
 	showInFolder: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("show_in_folder", { path })),
 	/**  Simulates dropping files on the window by emitting the runtime's own drop event. */
 	e2eDropFiles: (paths: string[]) => typedError<null, IpcError>(__TAURI_INVOKE("e2e_drop_files", { paths })),
+	/**
+	 *  The page calls this once its first screen has been painted: prints
+	 *  `interactive <navigation start> <DOM content loaded> <interactive>` (epoch milliseconds).
+	 */
+	benchInteractive: (page: PageTimes) => typedError<BenchPlan, IpcError>(__TAURI_INVOKE("bench_interactive", { page })),
+	/**
+	 *  Waits for `go` on standard input (the benchmark sends it once it has measured the idle
+	 *  app), then makes the planned number of streamed calls through the real engine path on the
+	 *  demo connection, each answered fresh (never from the cache), forwarding every piece of
+	 *  text to the page. Prints `streamed <ok> <failed> <chars>` when every call has finished.
+	 */
+	benchStream: (onText: Channel<BenchDelta>) => typedError<BenchStreamed, IpcError>(__TAURI_INVOKE("bench_stream", { onText })),
+	/**
+	 *  The page calls this once every piece of streamed text has arrived and been drawn: prints
+	 *  `received <replies> <chars>`, which is when the benchmark counts the replies as done.
+	 */
+	benchReceived: (replies: number, chars: number) => typedError<null, IpcError>(__TAURI_INVOKE("bench_received", { replies, chars })),
 	usageOverview: (range: Range) => typedError<SpendOverview_Serialize, IpcError>(__TAURI_INVOKE("usage_overview", { range })),
 	usageRequestLog: (filter: LogFilter_Deserialize, page: Page_Deserialize) => typedError<LogPage_Serialize, IpcError>(__TAURI_INVOKE("usage_request_log", { filter, page })),
 	usageErrors: (range: Range) => typedError<ErrorGroup_Serialize[], IpcError>(__TAURI_INVOKE("usage_errors", { range })),
@@ -90,6 +129,7 @@ export const commands = {
 	 *  beside it as `castwright-before-restore-<date>.sqlite3`, so nothing is lost.
 	 */
 	restoreDatabase: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("restore_database", { path })),
+	privacyCheck: () => typedError<PrivacyCheck_Serialize, IpcError>(__TAURI_INVOKE("privacy_check")),
 };
 
 /* Types */
@@ -219,6 +259,28 @@ export type Artifact_Serialize = {
 	created_at: string,
 };
 
+/**  A piece of streamed text for reply number `reply` (from 1). */
+export type BenchDelta = {
+	reply: number,
+	text: string,
+};
+
+/**  What the benchmark asks of the page, as the start-up script gives it. */
+export type BenchPlan = {
+	replies: number,
+};
+
+/**  How the streamed replies went. */
+export type BenchStreamed = {
+	replies: number,
+	failed: number,
+	/**
+	 *  Text sent to the page, in UTF-16 code units (JavaScript's string length), so the page
+	 *  can tell when every piece has arrived: the channel may deliver after this returns.
+	 */
+	chars: number,
+};
+
 export type CacheSavings = {
 	/**  Answers reused instead of paid for again. */
 	hits: number,
@@ -261,10 +323,12 @@ export type ChainIssue = {
 };
 
 /**
- *  Which connection the app calls: the producer's OpenRouter key, or the demo (the local
- *  emulator, simulated prices).
+ *  Which connection the app calls: the producer's OpenRouter key, the demo (the local
+ *  emulator, simulated prices), or another OpenAI-compatible service the producer added.
  */
-export type ConnectionChoice = "openrouter" | "demo";
+export type ConnectionChoice = "openrouter" | "demo" | 
+/**  The connection named by `Settings::other_connection_id`. */
+"other";
 
 export type ConnectionStatus = ConnectionStatus_Serialize | ConnectionStatus_Deserialize;
 
@@ -276,6 +340,8 @@ export type ConnectionStatus_Deserialize = {
 	has_key: boolean,
 	/**  Why the keychain cannot be used, when it cannot (the demo still works). */
 	keychain_problem?: string | null,
+	/**  The other service in use, when `choice` is `other`; `None` there means it was removed. */
+	other?: OtherConnectionRef | null,
 };
 
 export type ConnectionStatus_Serialize = {
@@ -286,6 +352,8 @@ export type ConnectionStatus_Serialize = {
 	has_key: boolean,
 	/**  Why the keychain cannot be used, when it cannot (the demo still works). */
 	keychain_problem: string | null,
+	/**  The other service in use, when `choice` is `other`; `None` there means it was removed. */
+	other: OtherConnectionRef | null,
 };
 
 /**  What "Test connection" shows. */
@@ -680,6 +748,15 @@ export type LogRow_Serialize = {
 	attempt: number,
 };
 
+/**  What one model costs on a connection without a price list, as the producer entered it. */
+export type ManualPrice = {
+	model_id: string,
+	/**  USD per million prompt tokens, a decimal string. */
+	prompt_per_million: string,
+	/**  USD per million completion tokens, a decimal string. */
+	completion_per_million: string,
+};
+
 export type ModelHealthRow = ModelHealthRow_Serialize | ModelHealthRow_Deserialize;
 
 export type ModelHealthRow_Deserialize = {
@@ -771,6 +848,43 @@ export type NoteSummary_Serialize = {
 	warning: string | null,
 };
 
+/**  Another connection as the settings screen shows it. Never its key: only whether one is set. */
+export type OtherConnection = {
+	/**  `conn_<random>`. */
+	id: string,
+	name: string,
+	base_url: string,
+	has_key: boolean,
+	/**  The producer turned the spending limit off for it. */
+	limit_off: boolean,
+	prices: ManualPrice[],
+	/**  It is the app's active connection (filled in by the caller, which knows the settings). */
+	in_use: boolean,
+};
+
+/**  A new connection as typed. The key goes straight to the keychain. */
+export type OtherConnectionInput = OtherConnectionInput_Serialize | OtherConnectionInput_Deserialize;
+
+/**  A new connection as typed. The key goes straight to the keychain. */
+export type OtherConnectionInput_Deserialize = {
+	name: string,
+	base_url: string,
+	key?: string | null,
+};
+
+/**  A new connection as typed. The key goes straight to the keychain. */
+export type OtherConnectionInput_Serialize = {
+	name: string,
+	base_url: string,
+	key: string | null,
+};
+
+/**  Which other service is in use. */
+export type OtherConnectionRef = {
+	id: string,
+	name: string,
+};
+
 /**
  *  A page request: `before_id` is the `next_before_id` of the previous page (keyset paging,
  *  so later pages cost no more than the first and rows added meanwhile do not shift them).
@@ -779,6 +893,19 @@ export type Page = Page_Serialize | Page_Deserialize;
 
 /**  Paper size for the page-based formats (PDF and DOCX). */
 export type PageSize = "a4" | "letter";
+
+/**
+ *  When the page got to each point of its start, as wall-clock times in milliseconds since
+ *  the Unix epoch, so the benchmark can split launch time into its parts.
+ */
+export type PageTimes = {
+	/**  The webview began loading the page. */
+	navigation_start: number | null,
+	/**  The page's own code had been read and run (`DOMContentLoaded` handled). */
+	dom_content_loaded: number | null,
+	/**  The first screen had been mounted and painted. */
+	interactive: number | null,
+};
 
 /**
  *  A page request: `before_id` is the `next_before_id` of the previous page (keyset paging,
@@ -803,12 +930,74 @@ export type Preset =
 /**  Models the connection's catalog offers today, tier for tier. */
 "current" | 
 /**  The product's original stage design (Mixtral, Claude Opus, GPT-4 Turbo, …). */
-"original";
+"original" | 
+/**  The producer's own default models per stage (`Settings::custom_plan`). */
+"custom";
 
-/**  Both presets, as the connection's catalog allows now. */
-export type Presets = {
+/**  Both presets, as the connection's catalog allows now, and the producer's own plan. */
+export type Presets = Presets_Serialize | Presets_Deserialize;
+
+/**  Both presets, as the connection's catalog allows now, and the producer's own plan. */
+export type Presets_Deserialize = {
 	original: StagePlan,
 	current: StagePlan,
+	custom?: StagePlan | null,
+};
+
+/**  Both presets, as the connection's catalog allows now, and the producer's own plan. */
+export type Presets_Serialize = {
+	original: StagePlan,
+	current: StagePlan,
+	custom: StagePlan | null,
+};
+
+export type PrivacyCheck = PrivacyCheck_Serialize | PrivacyCheck_Deserialize;
+
+export type PrivacyCheck_Deserialize = {
+	/**  Distinct models of the plan that were asked. */
+	checked: number,
+	/**  No provider of theirs promises not to store or train on the material. */
+	ruled_out: PrivacyModel_Deserialize[],
+	/**  Could not be checked now; `reason` says why. */
+	unknown: PrivacyModel_Deserialize[],
+	/**  What the check itself cost, USD (a decimal string). */
+	cost_usd: string,
+	simulated: boolean,
+};
+
+export type PrivacyCheck_Serialize = {
+	/**  Distinct models of the plan that were asked. */
+	checked: number,
+	/**  No provider of theirs promises not to store or train on the material. */
+	ruled_out: PrivacyModel_Serialize[],
+	/**  Could not be checked now; `reason` says why. */
+	unknown: PrivacyModel_Serialize[],
+	/**  What the check itself cost, USD (a decimal string). */
+	cost_usd: string,
+	simulated: boolean,
+};
+
+/**  One model the check could not clear. */
+export type PrivacyModel = PrivacyModel_Serialize | PrivacyModel_Deserialize;
+
+/**  One model the check could not clear. */
+export type PrivacyModel_Deserialize = {
+	model: string,
+	name: string,
+	/**  The stages of the plan that use it. */
+	stages: Stage[],
+	/**  Why it could not be checked (for `unknown`); none for a model ruled out. */
+	reason?: string | null,
+};
+
+/**  One model the check could not clear. */
+export type PrivacyModel_Serialize = {
+	model: string,
+	name: string,
+	/**  The stages of the plan that use it. */
+	stages: Stage[],
+	/**  Why it could not be checked (for `unknown`); none for a model ruled out. */
+	reason: string | null,
 };
 
 export type ProgressEvent = ProgressEvent_Serialize | ProgressEvent_Deserialize;
@@ -1029,7 +1218,17 @@ export type Settings_Deserialize = {
 	/**  Send `provider.data_collection: "deny"` on every OpenRouter call. */
 	privacy_deny_data_collection: boolean,
 	default_preset: Preset,
+	/**
+	 *  The producer's own default models per stage, used when `default_preset` is `Custom`.
+	 *  Kept when another preset is chosen, so switching back does not lose the work.
+	 */
+	custom_plan?: StagePlan | null,
 	connection: ConnectionChoice,
+	/**
+	 *  Which other connection is in use when `connection` is `Other` (`conn_…`). Files from
+	 *  before other connections existed have no such field.
+	 */
+	other_connection_id?: string | null,
 };
 
 /**  Every setting, with its default. Money is a decimal, written as a string in the file. */
@@ -1044,7 +1243,17 @@ export type Settings_Serialize = {
 	/**  Send `provider.data_collection: "deny"` on every OpenRouter call. */
 	privacy_deny_data_collection: boolean,
 	default_preset: Preset,
+	/**
+	 *  The producer's own default models per stage, used when `default_preset` is `Custom`.
+	 *  Kept when another preset is chosen, so switching back does not lose the work.
+	 */
+	custom_plan: StagePlan | null,
 	connection: ConnectionChoice,
+	/**
+	 *  Which other connection is in use when `connection` is `Other` (`conn_…`). Files from
+	 *  before other connections existed have no such field.
+	 */
+	other_connection_id: string | null,
 };
 
 export type ShowFormat = "solo" | "two_hosts" | "interview";

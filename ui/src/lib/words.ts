@@ -85,3 +85,9 @@ export function formatPercent(fraction: number | null | undefined): string {
   if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return "—";
   return `${Math.round(fraction * 100)}%`;
 }
+
+/** "Research", "Research and Script", "Research, Script and Quality check". */
+export function listInWords(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? "";
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}

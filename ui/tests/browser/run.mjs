@@ -675,6 +675,7 @@ test(
     await screenshot(page, "33-dark-usage");
     await page.getByTestId("nav-settings").click();
     await page.getByTestId("presets").waitFor();
+    await page.getByTestId("privacy-check-run").click();
     await page.getByTestId("privacy-check").waitFor();
     await checkAccessibility(page, "settings (dark, large)");
     await screenshot(page, "34-dark-settings");
@@ -692,6 +693,7 @@ test("settings: test the connection, presets, privacy, backups", { seed: { hasKe
   await page.getByTestId("preset-original").check();
   await waitForEngine(page, `state.settings.default_preset === "original"`);
   await waitText(page, "presets", "Claude 3 Opus → GPT-4 → Claude 3 Sonnet");
+  await page.getByTestId("privacy-check-run").click();
   await waitText(page, "privacy-check", "R1");
   await checkAccessibility(page, "settings at 1024×700");
   await screenshot(page, "35-settings-small");
@@ -699,6 +701,175 @@ test("settings: test the connection, presets, privacy, backups", { seed: { hasKe
   await page.getByTestId("backup").click();
   await page.getByRole("alert").filter({ hasText: "not available in this version" }).waitFor();
 });
+
+/** Presses Tab until the element with this test id has the focus. @param {Page} page @param {string} testid */
+async function tabTo(page, testid) {
+  let focused = "";
+  for (let i = 0; i < 80 && focused !== testid; i++) {
+    await page.keyboard.press("Tab");
+    focused = await page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? "");
+  }
+  assert.equal(focused, testid, `Tab should reach ${testid}`);
+  const outline = await page.evaluate(() => getComputedStyle(/** @type {HTMLElement} */ (document.activeElement)).outlineStyle);
+  assert.notEqual(outline, "none", `${testid} should show a focus ring`);
+}
+
+test(
+  "settings: add another service from the keyboard, price it, turn its limit off knowingly, use it",
+  { seed: { hasKey: true }, viewport: SMALLEST },
+  async (page) => {
+    await page.getByTestId("settings").waitFor();
+    await page.getByTestId("other-empty").waitFor();
+
+    // Adding, from the keyboard alone; a wrong address is said before anything is sent.
+    await tabTo(page, "add-service");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "other-name");
+    await page.keyboard.type("Ollama on this computer");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("localhost:11434");
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").filter({ hasText: "starts with http:// or https://" }).waitFor();
+    assert.equal(await callsOf(page, "add_other_connection"), 0);
+    await checkAccessibility(page, "add a service, with a field error");
+    await page.locator("#other-url").fill("http://127.0.0.1:11434/v1");
+    await page.locator("#other-url").press("Enter");
+    const item = page.getByTestId("other-service");
+    await item.waitFor();
+    assert.equal((await engineState(page)).services[0].has_key, false);
+    await waitText(page, "service-refused", "Runs on Ollama on this computer will be refused until you enter its prices");
+    await checkAccessibility(page, "a service without prices");
+    await screenshot(page, "40-service-added");
+
+    // A price, checked first.
+    await item.getByTestId("price-model").fill("llama3.1:8b");
+    await item.getByTestId("price-prompt").fill("0,05");
+    await item.getByTestId("price-add").click();
+    await item.getByRole("alert").filter({ hasText: "no commas" }).waitFor();
+    assert.equal(await callsOf(page, "set_other_connection_price"), 0);
+    await item.getByTestId("price-prompt").fill("0.05");
+    await item.getByTestId("price-completion").fill("0.10");
+    await item.getByTestId("price-add").click();
+    await item.getByTestId("price-row").filter({ hasText: "$0.10" }).waitFor();
+    assert.deepEqual((await engineState(page)).services[0].prices, [
+      { model_id: "llama3.1:8b", prompt_per_million: "0.05", completion_per_million: "0.1" },
+    ]);
+    await page.getByTestId("service-refused").waitFor({ state: "detached" });
+
+    // The limit goes off only after saying what that means.
+    const toggle = item.getByRole("switch", { name: "No spending limit for this service" });
+    await toggle.click();
+    const dialog = page.getByTestId("limit-off-dialog");
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Castwright then cannot stop spending on this service/);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Keep the limit", "the safe choice has the focus");
+    await checkAccessibility(page, "limit-off confirmation (light)");
+    await screenshot(page, "41-limit-off-confirm");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    assert.equal((await engineState(page)).services[0].limit_off, false, "Escape keeps the limit");
+    await toggle.click();
+    await page.getByTestId("limit-off-confirm").click();
+    await dialog.waitFor({ state: "detached" });
+    await waitText(page, "other-service", "No spending limit");
+    assert.equal((await engineState(page)).services[0].limit_off, true);
+    assert.equal(await toggle.isChecked(), true);
+
+    // Made the connection: the list and the connection card both say so.
+    await item.getByTestId("use-service").click();
+    await item.getByTestId("in-use").waitFor();
+    await waitText(page, "other-status", "Using Ollama on this computer.");
+    assert.equal((await engineState(page)).settings.connection, "other");
+    await item.getByTestId("test-service").click();
+    await waitText(page, "service-test", "7 models available");
+    await checkAccessibility(page, "a service in use (light)");
+    await screenshot(page, "42-service-in-use");
+
+    // A later settings change keeps the service in use.
+    await page.getByLabel("Dark", { exact: true }).check();
+    await waitForEngine(page, `state.settings.theme === "dark"`);
+    const settings = (await engineState(page)).settings;
+    assert.equal(settings.connection, "other");
+    assert.equal(settings.other_connection_id, "conn_1");
+    await checkAccessibility(page, "a service in use (dark)");
+    await screenshot(page, "43-service-in-use-dark");
+
+    // Removing asks first, and the engine's refusal for the service in use is shown.
+    await item.getByTestId("remove-service").click();
+    await page.getByTestId("remove-service-dialog").waitFor();
+    await checkAccessibility(page, "remove a service (dark)");
+    await page.getByTestId("confirm-remove-service").click();
+    await page.getByTestId("remove-service-dialog").getByRole("alert").filter({ hasText: "Choose another connection first" }).waitFor();
+    await page.getByRole("button", { name: "Keep it" }).click();
+    assert.equal((await engineState(page)).services.length, 1);
+  },
+);
+
+test(
+  "settings: my own models per stage, and the privacy check",
+  { seed: { hasKey: true, settings: { default_preset: "original" } }, viewport: SMALLEST },
+  async (page) => {
+    await page.getByTestId("settings").waitFor();
+    await waitText(page, "presets", "Claude 3 Opus → GPT-4 → Claude 3 Sonnet");
+    await page.getByTestId("preset-custom").check();
+    await waitForEngine(page, `state.settings.default_preset === "custom" && state.settings.custom_plan !== null`);
+    // Seeded from the preset chosen before.
+    assert.deepEqual((await engineState(page)).settings.custom_plan.script.chain.models, [
+      "anthropic/claude-3-opus",
+      "openai/gpt-4",
+      "anthropic/claude-3-sonnet",
+    ]);
+    const research = page.getByTestId("custom-research");
+    // The original research models are not in this connection's list: said under the stage.
+    await research.getByTestId("custom-research-issues").filter({ hasText: "mixtral-8x7b-instruct is retired or unknown" }).waitFor();
+    await checkAccessibility(page, "my own models (light)");
+    await screenshot(page, "44-own-models");
+
+    await research.getByTestId("custom-research-pick").selectOption("meta-llama/llama-3.3-70b-instruct");
+    await research.getByTestId("custom-research-add").click();
+    await research.getByRole("button", { name: "Move Llama 3.3 70B Instruct up in Research" }).click();
+    await waitForEngine(page, `state.settings.custom_plan.research.chain.models[1] === "meta-llama/llama-3.3-70b-instruct"`);
+    await research.getByRole("button", { name: "Move Llama 3.3 70B Instruct up in Research" }).click();
+    await waitForEngine(page, `state.settings.custom_plan.research.chain.models[0] === "meta-llama/llama-3.3-70b-instruct"`);
+    // The focus followed the model to the top, where only "down" is left.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Move Llama 3.3 70B Instruct down in Research");
+    for (const name of ["Mixtral 8x7B Instruct", "GPT-3.5 Turbo"]) {
+      await research.getByRole("button", { name: `Remove ${name} from Research` }).click();
+    }
+    await waitForEngine(page, `state.settings.custom_plan.research.chain.models.length === 1`);
+    await research.getByTestId("custom-research-issues").waitFor({ state: "detached" });
+    await research.getByTestId("custom-research-variant").selectOption({ label: "Fastest" });
+    await waitForEngine(page, `state.settings.custom_plan.research.chain.variant === "nitro"`);
+
+    // New episodes start from these models.
+    await page.getByTestId("nav-library").click();
+    await createEpisode(page, "My models");
+    const episode = (await engineState(page)).episodes[0].episode;
+    assert.deepEqual(episode.plan.research.chain, { models: ["meta-llama/llama-3.3-70b-instruct"], variant: "nitro" });
+
+    // The privacy check: only when asked, with what it found, what to do, and its cost.
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("custom-plan").waitFor();
+    assert.equal(await callsOf(page, "privacy_check"), 0, "the check costs money: never without asking");
+    await page.getByTestId("privacy").check();
+    await page.getByTestId("privacy-check-run").click();
+    const result = page.getByTestId("privacy-check");
+    await result.waitFor();
+    assert.match(await result.innerText(), /This setting rules out one of your default models/);
+    assert.match(await result.innerText(), /R1, used for Synthesis/);
+    assert.match(await result.innerText(), /GPT-4, used for Script — It did not answer in time/);
+    assert.match(await page.getByTestId("privacy-check-cost").innerText(), /Checked \d+ models; the check cost \$0\.00042\./);
+    await checkAccessibility(page, "privacy check result (light)");
+    await screenshot(page, "45-privacy-check");
+    await result.getByRole("button", { name: "Choose other models" }).click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "custom-research-add");
+
+    await page.getByLabel("Dark", { exact: true }).check();
+    await waitForEngine(page, `state.settings.theme === "dark"`);
+    await checkAccessibility(page, "my own models and privacy check (dark)");
+    await screenshot(page, "46-own-models-dark");
+  },
+);
 
 test("the app opens where the producer left off", { seed: { hasKey: true, episodes: "sample" } }, async (page) => {
   await page.getByTestId("library").waitFor();

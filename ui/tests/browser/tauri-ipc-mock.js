@@ -1,7 +1,8 @@
 // Stands in for the Tauri runtime inside a plain browser page: the built UI calls
 // window.__TAURI_INTERNALS__.invoke exactly as it does in the app, and this answers from an
 // in-memory engine — episodes, notes, a scripted run streamed through the run's Channel,
-// versions, exports, the usage dashboard — and delivers webview events (file drops) the way
+// versions, exports, the usage dashboard, other services and the privacy check — and delivers
+// webview events (file drops) the way
 // the runtime does. It is injected before the page loads, so it must not close over anything
 // from the test runner: everything it needs arrives in `seed`.
 
@@ -16,6 +17,7 @@
  *   stepMs?: number,
  *   runFault?: "none" | "credits" | "handover",
  *   interrupted?: boolean,
+ *   services?: any[],
  * }} Seed
  */
 
@@ -72,9 +74,16 @@ export function installTauriMock(seed) {
       low_balance_alert_usd: "2.00",
       privacy_deny_data_collection: false,
       default_preset: "current",
-      connection: seed.connection ?? "openrouter",
+      /** @type {any} */
+      custom_plan: null,
+      connection: /** @type {"openrouter" | "demo" | "other"} */ (seed.connection ?? "openrouter"),
+      /** @type {string | null} */
+      other_connection_id: null,
       ...seed.settings,
     },
+    /** Other OpenAI-compatible services, as `list_other_connections` answers. @type {any[]} */
+    services: clone(seed.services ?? []),
+    nextService: 1,
     notice: seed.notice ?? null,
     /** @type {any[]} */
     episodes: [],
@@ -123,8 +132,9 @@ export function installTauriMock(seed) {
       episode: {
         id,
         brief: clone(brief),
-        connection_id: state.settings.connection === "demo" ? "demo" : "openrouter",
-        plan: clone(state.settings.default_preset === "original" ? ORIGINAL : CURRENT),
+        connection_id:
+          state.settings.connection === "other" ? state.settings.other_connection_id : state.settings.connection,
+        plan: clone(defaultPlan()),
         status: "draft",
         archived: false,
         created_at: NOW,
@@ -139,6 +149,11 @@ export function installTauriMock(seed) {
     };
     state.episodes.unshift(ep);
     return ep;
+  }
+
+  function defaultPlan() {
+    if (state.settings.default_preset === "custom" && state.settings.custom_plan) return state.settings.custom_plan;
+    return state.settings.default_preset === "original" ? ORIGINAL : CURRENT;
   }
 
   /** @param {string} id */
@@ -503,6 +518,69 @@ export function installTauriMock(seed) {
     return { rows: slice, total: rows.length, next_before_id: more ? slice[slice.length - 1]?.id ?? null : null };
   }
 
+  // ---- other services, the privacy check, plan checks -----------------------------------------
+
+  function services() {
+    return state.services.map((c) => ({
+      ...c,
+      in_use: state.settings.connection === "other" && state.settings.other_connection_id === c.id,
+    }));
+  }
+
+  /** @param {string} id */
+  function service(id) {
+    const c = state.services.find((x) => x.id === id);
+    if (!c) throw { code: "not_found", message: "That service is no longer in your list." };
+    return c;
+  }
+
+  /** @param {string} id */
+  const modelName = (id) => (CATALOG.find((c) => c.id === id)?.name ?? id).replace(/^.*?: /, "");
+  const STAGE_LABEL = { research: "Research", synthesis: "Synthesis", script: "Script", quality_check: "Quality check" };
+
+  /** Models the catalog does not list, as `check_stage_plan` reports them. @param {any} plan */
+  function chainIssues(plan) {
+    const issues = [];
+    for (const stage of STAGES) {
+      for (const model of plan[stage].chain.models) {
+        if (!CATALOG.some((c) => c.id === model)) {
+          const label = STAGE_LABEL[/** @type {keyof typeof STAGE_LABEL} */ (stage)];
+          issues.push({
+            stage,
+            model,
+            message: `${modelName(model)} is retired or unknown on this connection; ${label} will skip it and use the next model.`,
+          });
+        }
+      }
+    }
+    return issues;
+  }
+
+  // R1 is offered only by providers that keep what they are sent; GPT-4 does not answer today.
+  const RULED_OUT = ["deepseek/deepseek-r1"];
+  const UNKNOWN = ["openai/gpt-4"];
+
+  function privacyCheck() {
+    const plan = defaultPlan();
+    /** @type {Map<string, string[]>} */
+    const stagesOf = new Map();
+    for (const stage of STAGES) {
+      for (const model of plan[stage].chain.models) stagesOf.set(model, [...(stagesOf.get(model) ?? []), stage]);
+    }
+    /** @param {string} model @param {string|null} reason */
+    const entry = (model, reason) => ({ model, name: modelName(model), stages: stagesOf.get(model) ?? [], reason });
+    const demo = state.settings.connection === "demo";
+    return {
+      checked: stagesOf.size,
+      ruled_out: [...stagesOf.keys()].filter((m) => RULED_OUT.includes(m)).map((m) => entry(m, null)),
+      unknown: [...stagesOf.keys()]
+        .filter((m) => UNKNOWN.includes(m))
+        .map((m) => entry(m, "It did not answer in time; check again later.")),
+      cost_usd: demo ? "0" : "0.00042",
+      simulated: demo,
+    };
+  }
+
   // ---- commands -----------------------------------------------------------------------------
 
   /** @param {string} cmd @param {Record<string, any>} args */
@@ -528,13 +606,20 @@ export function installTauriMock(seed) {
       case "save_settings":
         state.settings = /** @type {typeof state.settings} */ (args.settings);
         return state.settings;
-      case "connection_status":
+      case "connection_status": {
+        const other =
+          state.settings.connection === "other"
+            ? state.services.find((c) => c.id === state.settings.other_connection_id) ?? null
+            : null;
         return {
           choice: state.settings.connection,
           simulated: state.settings.connection === "demo",
           label: state.settings.connection === "demo" ? DEMO_LABEL : null,
           has_key: state.hasKey,
+          keychain_problem: null,
+          other: other ? { id: other.id, name: other.name } : null,
         };
+      }
       case "use_connection":
         state.settings = { ...state.settings, connection: args.choice };
         return answer("connection_status", {});
@@ -593,9 +678,9 @@ export function installTauriMock(seed) {
         return ep.episode;
       }
       case "stage_presets":
-        return { original: ORIGINAL, current: CURRENT };
+        return { original: ORIGINAL, current: CURRENT, custom: state.settings.custom_plan };
       case "check_stage_plan":
-        return [];
+        return chainIssues(args.plan);
       case "add_note_paths":
         return addPaths(find(args.episodeId), args.paths);
       case "pick_note_files":
@@ -711,9 +796,56 @@ export function installTauriMock(seed) {
         state.alerts = state.alerts.filter((a) => a.id !== args.alertId);
         return state.alerts;
       case "list_other_connections":
-        return [];
+        return services();
+      case "add_other_connection": {
+        const input = args.connection;
+        if (state.services.some((c) => c.base_url === input.base_url))
+          throw { code: "invalid_input", message: "That address is already in your list." };
+        state.services.push({
+          id: `conn_${state.nextService++}`,
+          name: input.name,
+          base_url: input.base_url,
+          has_key: Boolean(input.key),
+          limit_off: false,
+          prices: [],
+          in_use: false,
+        });
+        return services();
+      }
+      case "remove_other_connection": {
+        service(args.connectionId);
+        if (state.settings.connection === "other" && state.settings.other_connection_id === args.connectionId)
+          throw { code: "invalid_input", message: "This service is in use. Choose another connection first, then remove it." };
+        state.services = state.services.filter((c) => c.id !== args.connectionId);
+        return services();
+      }
+      case "set_other_connection_price": {
+        const c = service(args.connectionId);
+        c.prices = [...c.prices.filter((/** @type {any} */ p) => p.model_id !== args.price.model_id), args.price];
+        return services();
+      }
+      case "remove_other_connection_price": {
+        const c = service(args.connectionId);
+        c.prices = c.prices.filter((/** @type {any} */ p) => p.model_id !== args.modelId);
+        return services();
+      }
+      case "set_other_connection_limit_off":
+        service(args.connectionId).limit_off = args.limitOff;
+        return services();
+      case "set_other_connection_key":
+        service(args.connectionId).has_key = Boolean(args.key);
+        return services();
+      case "test_other_connection": {
+        const c = service(args.connectionId);
+        return { simulated: false, label: c.name, credit_balance: null, limit: null, limit_remaining: null, models: 7 };
+      }
+      case "use_other_connection": {
+        service(args.connectionId);
+        state.settings = { ...state.settings, connection: "other", other_connection_id: args.connectionId };
+        return answer("connection_status", {});
+      }
       case "privacy_check":
-        return { ruled_out: [{ model: "deepseek/deepseek-r1", name: "R1" }] };
+        return privacyCheck();
       default:
         throw `Command ${cmd} not found`;
     }

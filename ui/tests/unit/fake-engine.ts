@@ -77,6 +77,7 @@ export function fakeEngine(start: Partial<Pick<FakeEngine, "hasKey" | "notice">>
           return { original: PLAN, current: PLAN };
         case "model_catalog":
         case "alerts_pending":
+        case "check_stage_plan":
           return [];
         case "save_settings":
           engine.settings = args.settings as Settings;

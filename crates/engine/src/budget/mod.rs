@@ -4,7 +4,10 @@
 //! limit check and the reservation are one atomic step, so no number of concurrent calls —
 //! in this process or another one sharing the database — can reserve past a limit. After the
 //! call the reservation is settled to the real cost in the same transaction that writes the
-//! request-log row.
+//! request-log row. Until that settlement commits, the reservation keeps counting against
+//! the limits. (The router hands both steps to the bookkeeping writer, which may put several
+//! reservations, or several settlements, in one transaction: `reserve_in` and `settle_in` are
+//! the steps without the transaction around them.)
 
 mod worst_case;
 
@@ -94,15 +97,27 @@ pub fn reserve(
     wc: &WorstCase,
 ) -> Result<Reservation, BudgetError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let r = reserve_in(&tx, call_id, scopes, wc)?;
+    tx.commit()?;
+    Ok(r)
+}
+
+/// `reserve` inside a write transaction the caller opened (and commits) — the limit check
+/// is only safe there.
+pub fn reserve_in(
+    tx: &Connection,
+    call_id: &str,
+    scopes: &[ScopeLimit],
+    wc: &WorstCase,
+) -> Result<Reservation, BudgetError> {
     // The tightest remaining room across the scopes.
     let mut left: Option<(i64, &str)> = None;
     for s in scopes {
         let (spent, reserved): (i64, i64) = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT spent_units, reserved_units FROM budget_totals WHERE scope = ?1",
-                [&s.scope],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            )?
+            .query_row([&s.scope], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .unwrap_or((0, 0));
         if let Some(limit) = s.limit_units {
@@ -134,23 +149,22 @@ pub fn reserve(
     };
     let names: Vec<String> = scopes.iter().map(|s| s.scope.clone()).collect();
     for s in &names {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO budget_totals (scope, reserved_units) VALUES (?1, ?2)
              ON CONFLICT (scope) DO UPDATE SET reserved_units = reserved_units + excluded.reserved_units",
-            params![s, amount],
-        )?;
+        )?
+        .execute(params![s, amount])?;
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO budget_reservations (call_id, scopes, amount_units, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            call_id,
-            serde_json::to_string(&names).unwrap_or_else(|_| "[]".into()),
-            amount,
-            crate::clock::stamp(crate::clock::now())
-        ],
-    )?;
+    )?
+    .execute(params![
+        call_id,
+        serde_json::to_string(&names).unwrap_or_else(|_| "[]".into()),
+        amount,
+        crate::clock::stamp(crate::clock::now())
+    ])?;
     let id = tx.last_insert_rowid();
-    tx.commit()?;
     Ok(Reservation {
         id,
         amount_units: amount,
@@ -166,6 +180,19 @@ pub fn settle(
     reservation: &Reservation,
     row: &AttemptRow,
 ) -> Result<(), BudgetError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    settle_in(&tx, reservation, row)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// `settle` inside a write transaction the caller opened (and commits). A reservation that
+/// `release_stale` already let go is not released twice: the spend and the row still count.
+pub fn settle_in(
+    tx: &Connection,
+    reservation: &Reservation,
+    row: &AttemptRow,
+) -> Result<(), BudgetError> {
     if row.cost_units > reservation.amount_units {
         tracing::warn!(
             reserved = reservation.amount_units,
@@ -174,23 +201,28 @@ pub fn settle(
             "a call cost more than its reservation"
         );
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for s in &reservation.scopes {
-        tx.execute(
-            "UPDATE budget_totals SET reserved_units = reserved_units - ?2, spent_units = spent_units + ?3 WHERE scope = ?1",
-            params![s, reservation.amount_units, row.cost_units],
-        )?;
-    }
-    tx.execute(
-        "UPDATE budget_reservations SET settled_at = ?2, generation_id = ?3 WHERE id = ?1",
-        params![
+    let open = tx
+        .prepare_cached(
+            "UPDATE budget_reservations SET settled_at = ?2, generation_id = ?3
+             WHERE id = ?1 AND settled_at IS NULL",
+        )?
+        .execute(params![
             reservation.id,
             crate::clock::stamp(crate::clock::now()),
             row.generation_id
-        ],
-    )?;
-    ledger::insert(&tx, row)?;
-    tx.commit()?;
+        ])?;
+    let held = if open == 1 {
+        reservation.amount_units
+    } else {
+        0
+    };
+    for s in &reservation.scopes {
+        tx.prepare_cached(
+            "UPDATE budget_totals SET reserved_units = reserved_units - ?2, spent_units = spent_units + ?3 WHERE scope = ?1",
+        )?
+        .execute(params![s, held, row.cost_units])?;
+    }
+    ledger::insert(tx, row)?;
     Ok(())
 }
 

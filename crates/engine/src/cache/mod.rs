@@ -41,32 +41,32 @@ pub struct CachedAnswer {
     pub cost_units: i64,
 }
 
+/// The stored answer for `key`, if any. Reads only: the hit is counted with `count_hit`,
+/// which the router leaves to the bookkeeping writer.
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<CachedAnswer>> {
-    let hit = conn
-        .query_row(
-            "SELECT model, provider, text, finish_reason, prompt_tokens, completion_tokens, cost_units
-             FROM response_cache WHERE key = ?1",
-            [key],
-            |r| {
-                Ok(CachedAnswer {
-                    model: r.get(0)?,
-                    provider: r.get(1)?,
-                    text: r.get(2)?,
-                    finish_reason: r.get(3)?,
-                    prompt_tokens: r.get(4)?,
-                    completion_tokens: r.get(5)?,
-                    cost_units: r.get(6)?,
-                })
-            },
-        )
-        .optional()?;
-    if hit.is_some() {
-        conn.execute(
-            "UPDATE response_cache SET hits = hits + 1 WHERE key = ?1",
-            [key],
-        )?;
-    }
-    Ok(hit)
+    conn.prepare_cached(
+        "SELECT model, provider, text, finish_reason, prompt_tokens, completion_tokens, cost_units
+         FROM response_cache WHERE key = ?1",
+    )?
+    .query_row([key], |r| {
+        Ok(CachedAnswer {
+            model: r.get(0)?,
+            provider: r.get(1)?,
+            text: r.get(2)?,
+            finish_reason: r.get(3)?,
+            prompt_tokens: r.get(4)?,
+            completion_tokens: r.get(5)?,
+            cost_units: r.get(6)?,
+        })
+    })
+    .optional()
+}
+
+/// Counts one reuse of `key` (the dashboard's savings).
+pub fn count_hit(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE response_cache SET hits = hits + 1 WHERE key = ?1")?
+        .execute([key])?;
+    Ok(())
 }
 
 pub fn put(
@@ -75,11 +75,12 @@ pub fn put(
     connection_id: &str,
     answer: &CachedAnswer,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT OR REPLACE INTO response_cache (key, connection_id, model, provider, text, finish_reason,
             prompt_tokens, completion_tokens, cost_units, created_at, hits)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
-        params![
+    )?
+    .execute(params![
             key,
             connection_id,
             answer.model,
@@ -90,8 +91,7 @@ pub fn put(
             answer.completion_tokens,
             answer.cost_units,
             crate::clock::stamp(crate::clock::now()),
-        ],
-    )?;
+    ])?;
     Ok(())
 }
 

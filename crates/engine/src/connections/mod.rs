@@ -3,10 +3,13 @@
 //! the database only remembers when a key was set, for the rotation reminder.
 
 mod openrouter_key;
+pub mod other;
+mod other_checks;
 
 pub use openrouter_key::{
     delete_openrouter_key, key_status, set_openrouter_key, KeyError, KeyStatus,
 };
+pub use other::{ManualPrice, OtherConnection, OtherConnectionInput, OtherError};
 
 /// Migration 1: the `connections` table.
 pub const SCHEMA_V1: &str = include_str!("schema_v1.sql");

@@ -79,6 +79,27 @@ fn prices(runner: &Runner, models: &[String]) -> Prices {
     p
 }
 
+/// The first model of `models` without entered prices, on a connection that has no price list
+/// and a spending limit on. Such a call would be refused when it comes up; saying so before the
+/// run starts means nothing is sent and no stage is paid for in vain.
+fn unpriced_model(runner: &Runner, models: &[String]) -> Option<String> {
+    let profile = runner.router().profile();
+    if profile.kind != crate::routing::ConnectionKind::OpenAiCompatible || profile.limit_off {
+        return None;
+    }
+    let conn_id = profile.id.clone();
+    models
+        .iter()
+        .find(|m| {
+            runner
+                .with_conn(|c| catalog::manual_prices(c, &conn_id, m))
+                .ok()
+                .flatten()
+                .is_none()
+        })
+        .cloned()
+}
+
 /// One call's contribution: (expected units, upper units).
 fn call_cost(p: &Prices, messages: &[Message], max_tokens: u32) -> (i64, i64) {
     let bound = prompt_token_bound(messages);
@@ -178,6 +199,13 @@ pub async fn estimate(
             && opts.rerun != Some(stage)
             && is_reusable(runner, ep, stage, notes)?;
         if !reused {
+            if let Some(model) = unpriced_model(runner, &settings.chain.models) {
+                return Err(RunError::Call {
+                    stage,
+                    error: crate::routing::CallError::NoPrices { model },
+                    partial_saved: false,
+                });
+            }
             upstream_changed = true;
             up_to_run += up;
         }

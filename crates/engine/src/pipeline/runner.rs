@@ -2,6 +2,8 @@
 //! depends on changed (so a second run, or a run after a crash or a cancel, never pays twice
 //! for finished work), streaming progress as typed events.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
@@ -84,6 +86,10 @@ pub struct Runner {
     router: Router,
     store: Arc<Mutex<Store>>,
     monthly_limit: Option<Decimal>,
+    /// Each running episode's spend as its run sees it: what was recorded when the run began
+    /// plus every cost its calls have reported since. The live figures read this, because the
+    /// request log catches up with the calls only at the next flush.
+    spend: Mutex<HashMap<String, Arc<AtomicI64>>>,
 }
 
 fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
@@ -109,7 +115,28 @@ impl Runner {
             router,
             store,
             monthly_limit,
+            spend: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The live spend of an episode's run (see `spend`).
+    fn meter(&self, episode_id: &str) -> Arc<AtomicI64> {
+        self.spend
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(episode_id.to_string())
+            .or_default()
+            .clone()
+    }
+
+    /// Waits for the bookkeeping of the calls made so far (see `Router::flush`): before a
+    /// stage's work is saved, so a finished stage never has calls missing from the ledger.
+    async fn flush(&self, stage: Stage) -> Result<(), RunError> {
+        self.router.flush().await.map_err(|e| RunError::Call {
+            stage,
+            error: CallError::Records(e),
+            partial_saved: false,
+        })
     }
 
     pub fn router(&self) -> &Router {
@@ -211,6 +238,11 @@ impl Runner {
         cancel: &CancellationToken,
         emit: &mut Emit<'_>,
     ) -> Result<RunResult, RunError> {
+        // Bookkeeping of earlier calls (another run, a privacy check) first: the totals read
+        // below, and releasing what killed runs held, must not race it.
+        if let Err(e) = self.router.flush().await {
+            tracing::warn!(error = %e, "earlier spending records were not all saved");
+        }
         let mut ep = episode::get(lock(&self.store).conn(), episode_id)?;
         if let (Some(stage), Some(chain)) = (opts.rerun, &opts.rerun_chain) {
             let mut plan = ep.plan.clone();
@@ -244,6 +276,7 @@ impl Runner {
         let limit_units = to_units(ep.brief.budget_usd);
         let (spent, reserved) =
             budget::totals(lock(&self.store).conn(), &format!("episode:{}", ep.id))?;
+        self.meter(&ep.id).store(spent, Ordering::Relaxed);
         let left = (limit_units - spent - reserved).max(0);
         if !self.router.profile().limit_off && estimate.upper_units_to_run > left {
             return Err(RunError::OverEstimate {
@@ -285,6 +318,21 @@ impl Runner {
             Ok(())
         }
         .await;
+        // Whatever happened, the run's calls are in the ledger before it reports.
+        let result = match (result, self.router.flush().await) {
+            (Err(e), flushed) => {
+                if let Err(f) = flushed {
+                    tracing::warn!(error = %f, "spending records of a failed run were not all saved");
+                }
+                Err(e)
+            }
+            (Ok(()), Err(f)) => Err(RunError::Call {
+                stage: Stage::QualityCheck,
+                error: CallError::Records(f),
+                partial_saved: false,
+            }),
+            (Ok(()), Ok(())) => Ok(()),
+        };
         let status = match (&result, &verdict) {
             (Ok(()), Some(v)) if v.passed => EpisodeStatus::Done,
             (Ok(()), _) => EpisodeStatus::NeedsReview,
@@ -482,6 +530,17 @@ impl Runner {
                     content
                 }),
         };
+        // The stage's calls are in the ledger before its work is saved: a crash can never leave
+        // a finished stage whose calls were not recorded.
+        let produced = match produced {
+            Ok(content) => self.flush(stage).await.map(|()| content),
+            Err(e) => {
+                if let Err(f) = self.router.flush().await {
+                    tracing::warn!(error = %f, "spending records of a failed stage were not all saved");
+                }
+                Err(e)
+            }
+        };
         match produced {
             Ok(content) => {
                 let art = {
@@ -667,8 +726,10 @@ impl Runner {
         );
         let store = self.store.clone();
         let conn_id = self.router.profile().id.clone();
+        let meter = self.meter(&ep.id);
+        let mut counted = 0;
         let mut on = |e: CallEvent<'_>| {
-            if let Some(ev) = map_event(&store, &conn_id, &ep.id, stage, e) {
+            if let Some(ev) = map_event(&store, &conn_id, stage, &meter, &mut counted, e) {
                 emit(ev);
             }
         };
@@ -739,8 +800,7 @@ impl Runner {
         if *warned {
             return;
         }
-        let spent = budget::spent(lock(&self.store).conn(), &format!("episode:{}", ep.id))
-            .unwrap_or_default();
+        let spent = from_units(self.meter(&ep.id).load(Ordering::Relaxed));
         if spent * Decimal::from(10) >= ep.brief.budget_usd * Decimal::from(8) {
             *warned = true;
             emit(ProgressEvent::BudgetWarning {
@@ -783,10 +843,13 @@ impl Runner {
                 let router = self.router.clone();
                 let store = self.store.clone();
                 let conn_id = self.router.profile().id.clone();
-                let ep_id = ep.id.clone();
+                let meter = self.meter(&ep.id);
                 async move {
+                    let mut counted = 0;
                     let mut on = |e: CallEvent<'_>| {
-                        if let Some(ev) = map_event(&store, &conn_id, &ep_id, Stage::Research, e) {
+                        if let Some(ev) =
+                            map_event(&store, &conn_id, Stage::Research, &meter, &mut counted, e)
+                        {
                             // Parallel calls would interleave their text: research shows costs
                             // and failures live, and its findings when the stage is done.
                             if !matches!(
@@ -1099,6 +1162,7 @@ impl Runner {
         };
         acc.cost_units += racc.cost_units;
         acc.calls += racc.calls;
+        self.flush(Stage::Script).await?;
         {
             let store = lock(&self.store);
             artifacts::save(
@@ -1138,6 +1202,7 @@ impl Runner {
             Ok(v2) => {
                 acc.cost_units += qacc.cost_units;
                 acc.calls += qacc.calls;
+                self.flush(Stage::QualityCheck).await?;
                 let hash = self.input_hash(ep, Stage::QualityCheck, notes)?;
                 let store = lock(&self.store);
                 artifacts::save(
@@ -1189,11 +1254,14 @@ impl StageAcc {
     }
 }
 
+/// A call's event as the producer sees it. `counted` is how much of this call's cost is
+/// already in `meter` (its `Cost` events give the call's total so far).
 fn map_event(
     store: &Mutex<Store>,
     connection_id: &str,
-    episode_id: &str,
     stage: Stage,
+    meter: &AtomicI64,
+    counted: &mut i64,
     e: CallEvent<'_>,
 ) -> Option<ProgressEvent> {
     let name = |m: &str| display_name(lock(store).conn(), connection_id, m);
@@ -1225,12 +1293,12 @@ fn map_event(
             message: format!("{} was unavailable — {} took over", name(from), name(to)),
         }),
         CallEvent::Cost { units } => {
-            let spent = budget::spent(lock(store).conn(), &format!("episode:{episode_id}"))
-                .unwrap_or_default();
+            let spent = meter.fetch_add(units - *counted, Ordering::Relaxed) + units - *counted;
+            *counted = units;
             Some(ProgressEvent::RequestCost {
                 stage,
                 cost_usd: from_units(units).to_string(),
-                episode_spent_usd: spent.to_string(),
+                episode_spent_usd: from_units(spent).to_string(),
             })
         }
         CallEvent::Reused { .. } => None,
@@ -1272,7 +1340,7 @@ impl RunError {
             RunError::Call { error, .. } => match error {
                 CallError::Budget(budget::BudgetError::Refused { .. })
                 | CallError::NoPrices { .. } => C::BudgetRefused,
-                CallError::Budget(_) | CallError::Store(_) => C::Database,
+                CallError::Budget(_) | CallError::Store(_) | CallError::Records(_) => C::Database,
                 CallError::Stopped { error, .. } => match error.kind {
                     Unauthorized => C::KeyRejected,
                     PaymentRequired => C::CreditsExhausted,

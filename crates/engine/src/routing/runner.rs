@@ -1,6 +1,12 @@
 //! One engine path for every AI call: cache → prices → budget reservation → attempt (plain or
 //! streamed) → exact cost → settlement and request-log row → retry, fall back or stop.
+//!
+//! The caller waits for the cache lookup, the prices, the reservation (committed before the
+//! request is sent: it is what keeps the limits safe) and the attempt. The settlement with
+//! its request-log row and the cache write are handed to the bookkeeping writer and happen
+//! just after; `Router::flush` waits for them. See `crate::bookkeeping`.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -10,7 +16,8 @@ use tokio_util::sync::CancellationToken;
 use super::chain::Chain;
 use super::cooldown::Cooldowns;
 use super::policy::{action_for, Action, RetryPolicy};
-use crate::budget::{self, prompt_token_bound, BudgetError, Reservation, ScopeLimit, WorstCase};
+use crate::bookkeeping::{Bookkeeper, BookkeepingError};
+use crate::budget::{prompt_token_bound, BudgetError, Reservation, ScopeLimit, WorstCase};
 use crate::cache::{self, CacheKeyParts, CachedAnswer};
 use crate::catalog::{self, ModelPrices};
 use crate::gateway::{
@@ -141,6 +148,8 @@ pub enum CallError {
     NoPrices { model: String },
     #[error("Castwright's spending records could not be written: {0}")]
     Store(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Records(#[from] BookkeepingError),
     #[error("This step has no models. Choose at least one model for it.")]
     EmptyChain,
 }
@@ -162,7 +171,7 @@ impl CallError {
     pub fn code(&self) -> ErrorCode {
         match self {
             CallError::Budget(e) => e.code(),
-            CallError::Store(_) => ErrorCode::Database,
+            CallError::Store(_) | CallError::Records(_) => ErrorCode::Database,
             _ => ErrorCode::Internal,
         }
     }
@@ -183,10 +192,19 @@ impl CallError {
 pub struct Router {
     client: Client,
     profile: ConnectionProfile,
-    store: Arc<Mutex<Store>>,
+    /// The database as the router uses it: the bookkeeping writer's connection, its reads
+    /// and the writes handed to its thread.
+    books: Arc<Bookkeeper>,
     policy: RetryPolicy,
     cooldowns: Cooldowns,
+    /// When the catalog ("") and each model's endpoints were last found fresh, so that calls
+    /// in quick succession do not ask the database again.
+    checked: Arc<Mutex<HashMap<String, Instant>>>,
 }
+
+/// How long a freshness check of the prices is trusted before the database is asked again
+/// (a small slack on the hour the stored prices are kept).
+const RECHECK: Duration = Duration::from_secs(60);
 
 fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(|e| e.into_inner())
@@ -199,13 +217,23 @@ impl Router {
         store: Arc<Mutex<Store>>,
         policy: RetryPolicy,
     ) -> Self {
+        let books = lock(&store).bookkeeper();
         Router {
             client,
             profile,
-            store,
+            books,
             policy,
             cooldowns: Cooldowns::default(),
+            checked: Arc::default(),
         }
+    }
+
+    /// Waits until the request-log rows, settlements and cache entries of every call that
+    /// has returned are committed; reports any that could not be written. Await it before
+    /// reading the ledger, the budget totals or the cache after calls, and before saving work
+    /// that those calls paid for.
+    pub async fn flush(&self) -> Result<(), BookkeepingError> {
+        self.books.flush().await
     }
 
     pub fn client(&self) -> &Client {
@@ -219,6 +247,16 @@ impl Router {
     }
     pub fn policy(&self) -> &RetryPolicy {
         &self.policy
+    }
+
+    /// The model id as sent: `:floor`/`:nitro` are OpenRouter's routing variants, so another
+    /// service gets the bare id it knows.
+    fn routed(&self, chain: &Chain, model: &str) -> String {
+        if self.profile.speaks_openrouter() {
+            chain.routed(model)
+        } else {
+            model.to_string()
+        }
     }
 
     /// The same connection, but every call sends `data_collection: "deny"`, with its own
@@ -236,27 +274,42 @@ impl Router {
             return Ok(());
         }
         let id = self.profile.id.clone();
-        let stale = catalog::is_stale(lock(&self.store).conn(), &id, catalog::DEFAULT_MAX_AGE)
-            .unwrap_or(true);
-        if stale {
-            let models = self.client.models().await?;
-            let _ = catalog::store_models(lock(&self.store).conn_mut(), &id, &models);
+        if !self.checked_lately("") {
+            let stale = self
+                .books
+                .with_conn(|c| catalog::is_stale(c, &id, catalog::DEFAULT_MAX_AGE))
+                .unwrap_or(true);
+            let fresh = !stale || {
+                let models = self.client.models().await?;
+                self.books
+                    .with_conn(|c| catalog::store_models(c, &id, &models))
+                    .is_ok()
+            };
+            if fresh {
+                self.mark_checked("");
+            }
         }
         for m in models {
             let base = catalog::base_id(m).to_string();
-            let fresh = catalog::endpoints_fresh(
-                lock(&self.store).conn(),
-                &id,
-                &base,
-                catalog::DEFAULT_MAX_AGE,
-            )
-            .unwrap_or(false);
+            if self.checked_lately(&base) {
+                continue;
+            }
+            let fresh = self
+                .books
+                .with_conn(|c| catalog::endpoints_fresh(c, &id, &base, catalog::DEFAULT_MAX_AGE))
+                .unwrap_or(false);
             if fresh {
+                self.mark_checked(&base);
                 continue;
             }
             match self.client.endpoints(&base).await {
                 Ok(e) => {
-                    let _ = catalog::store_endpoints(lock(&self.store).conn_mut(), &id, &e.data);
+                    let stored = self
+                        .books
+                        .with_conn(|c| catalog::store_endpoints(c, &id, &e.data));
+                    if stored.is_ok() {
+                        self.mark_checked(&base);
+                    }
                 }
                 // A retired model has no endpoints: the call itself will find out and move on.
                 Err(e) if e.kind == FailureKind::ModelNotFound => {}
@@ -266,13 +319,26 @@ impl Router {
         Ok(())
     }
 
+    fn checked_lately(&self, what: &str) -> bool {
+        let checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        checked.get(what).is_some_and(|t| t.elapsed() < RECHECK)
+    }
+
+    fn mark_checked(&self, what: &str) {
+        self.checked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(what.to_string(), Instant::now());
+    }
+
     fn prices_for(&self, model: &str) -> Result<Option<ModelPrices>, rusqlite::Error> {
-        let store = lock(&self.store);
-        if self.profile.speaks_openrouter() {
-            catalog::dearest_prices(store.conn(), &self.profile.id, model)
-        } else {
-            catalog::manual_prices(store.conn(), &self.profile.id, model)
-        }
+        self.books.with_conn(|c| {
+            if self.profile.speaks_openrouter() {
+                catalog::dearest_prices(c, &self.profile.id, model)
+            } else {
+                catalog::manual_prices(c, &self.profile.id, model)
+            }
+        })
     }
 
     /// Runs one call to completion, failure or cancellation.
@@ -293,7 +359,7 @@ impl Router {
                 .chain
                 .models
                 .iter()
-                .map(|m| spec.chain.routed(m))
+                .map(|m| self.routed(&spec.chain, m))
                 .collect::<Vec<_>>(),
             messages: &spec.messages,
             max_tokens: Some(spec.max_tokens),
@@ -357,19 +423,27 @@ impl Router {
                         spent_units: spent,
                     });
                 }
-                let reservation = match self.reserve(spec, group, &call_id) {
-                    Ok(r) => r,
-                    Err(e) => return Err(e),
-                };
+                let (reservation, dearest) = self.reserve(spec, group, &call_id).await?;
                 if attempt_no > 0 {
                     on_event(CallEvent::Restart);
                 }
                 let result = self
-                    .attempt(spec, group, reservation.as_ref(), cancel, started, on_event)
+                    .attempt(
+                        spec,
+                        group,
+                        reservation.as_ref(),
+                        dearest.as_ref(),
+                        cancel,
+                        started,
+                        on_event,
+                    )
                     .await;
                 let (outcome, timing) = result;
-                let mut row =
-                    AttemptRow::new(&call_id, &self.profile.id, &spec.chain.routed(&group[0]));
+                let mut row = AttemptRow::new(
+                    &call_id,
+                    &self.profile.id,
+                    &self.routed(&spec.chain, &group[0]),
+                );
                 row.episode_id = spec.episode_id.clone();
                 row.stage = spec.stage.clone();
                 row.attempt = attempt_no;
@@ -433,14 +507,7 @@ impl Router {
                                 completion_tokens: row.completion_tokens,
                                 cost_units: units,
                             };
-                            if let Err(e) = cache::put(
-                                lock(&self.store).conn(),
-                                &cache_key,
-                                &self.profile.id,
-                                &answer,
-                            ) {
-                                tracing::warn!(error = %e, "could not store an answer in the cache");
-                            }
+                            self.books.cache_put(&cache_key, &self.profile.id, answer);
                         }
                         return Ok(CallOutcome {
                             completion,
@@ -570,12 +637,12 @@ impl Router {
         key: &str,
         on_event: &mut (dyn FnMut(CallEvent<'_>) + Send),
     ) -> Result<Option<CallOutcome>, CallError> {
-        let hit = cache::get(lock(&self.store).conn(), key)?;
+        let hit = self.books.with_conn(|c| cache::get(c, key))?;
         let Some(hit) = hit else { return Ok(None) };
         let mut row = AttemptRow::new(
             call_id,
             &self.profile.id,
-            &spec.chain.routed(&spec.chain.models[0]),
+            &self.routed(&spec.chain, &spec.chain.models[0]),
         );
         row.episode_id = spec.episode_id.clone();
         row.stage = spec.stage.clone();
@@ -587,7 +654,8 @@ impl Router {
         row.saved_units = hit.cost_units;
         row.status = Status::CacheHit;
         row.streamed = spec.stream;
-        budget::record_unbilled(lock(&self.store).conn(), &row)?;
+        self.books.record(row)?;
+        self.books.cache_hit(key);
         // A hit is delivered the way a live answer is: as text events, then its (zero) cost.
         if spec.stream {
             for piece in hit.text.split_inclusive(' ') {
@@ -617,16 +685,17 @@ impl Router {
         }))
     }
 
-    /// Reserves the worst case for one attempt at `group`, or refuses. `None` when the
+    /// Reserves the worst case for one attempt at `group`, or refuses; with the dearest
+    /// prices the reservation assumed (the attempt's `max_price`). No reservation when the
     /// connection's limit is knowingly off.
-    fn reserve(
+    async fn reserve(
         &self,
         spec: &CallSpec,
         group: &[String],
         call_id: &str,
-    ) -> Result<Option<Reservation>, CallError> {
+    ) -> Result<(Option<Reservation>, Option<ModelPrices>), CallError> {
         if self.profile.limit_off {
-            return Ok(None);
+            return Ok((None, None));
         }
         let mut dearest: Option<ModelPrices> = None;
         for m in group {
@@ -647,12 +716,10 @@ impl Router {
             // No price for any model of the group: on OpenRouter these are unknown or
             // retired models; reserve nothing and let the call find out (a 404 costs $0).
             // If one did answer, its real cost settles against the limits after the fact.
-            return Ok(Some(self.reserve_units(
-                spec,
-                call_id,
-                0,
-                spec.max_tokens,
-            )?));
+            let r = self
+                .reserve_units(spec, call_id, 0, spec.max_tokens)
+                .await?;
+            return Ok((Some(r), None));
         };
         let wc = WorstCase {
             prompt_tokens: prompt_token_bound(&spec.messages),
@@ -662,12 +729,11 @@ impl Router {
             max_tokens: spec.max_tokens,
             min_tokens: spec.min_tokens,
         };
-        let mut conn_guard = lock(&self.store);
-        let r = budget::reserve(conn_guard.conn_mut(), call_id, &spec.limits, &wc)?;
-        Ok(Some(r))
+        let r = self.books.reserve(call_id, &spec.limits, wc).await?;
+        Ok((Some(r), Some(prices)))
     }
 
-    fn reserve_units(
+    async fn reserve_units(
         &self,
         spec: &CallSpec,
         call_id: &str,
@@ -682,34 +748,31 @@ impl Router {
             max_tokens,
             min_tokens: 0,
         };
-        let mut conn_guard = lock(&self.store);
-        Ok(budget::reserve(
-            conn_guard.conn_mut(),
-            call_id,
-            &spec.limits,
-            &wc,
-        )?)
+        Ok(self.books.reserve(call_id, &spec.limits, wc).await?)
     }
 
+    /// Hands the attempt's settlement and row to the bookkeeping writer. Its reservation
+    /// counts against the limits until that commits.
     fn settle(&self, reservation: Option<&Reservation>, row: &AttemptRow) -> Result<(), CallError> {
-        let mut guard = lock(&self.store);
         match reservation {
-            Some(r) => budget::settle(guard.conn_mut(), r, row)?,
-            None => budget::record_unbilled(guard.conn(), row)?,
+            Some(r) => self.books.settle(r.clone(), row.clone())?,
+            None => self.books.record(row.clone())?,
         }
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
         spec: &CallSpec,
         group: &[String],
         reservation: Option<&Reservation>,
+        dearest: Option<&ModelPrices>,
         cancel: &CancellationToken,
         started: Instant,
         on_event: &mut (dyn FnMut(CallEvent<'_>) + Send),
     ) -> (Result<Completion, (GatewayError, String)>, AttemptTiming) {
-        let routed: Vec<String> = group.iter().map(|m| spec.chain.routed(m)).collect();
+        let routed: Vec<String> = group.iter().map(|m| self.routed(&spec.chain, m)).collect();
         let mut req = ChatRequest::new(routed[0].clone(), spec.messages.clone());
         if routed.len() > 1 {
             req.models = routed.clone();
@@ -723,14 +786,13 @@ impl Router {
             if self.profile.deny_data_collection {
                 prefs.data_collection = Some("deny".into());
             }
-            if reservation.is_some() {
-                if let Ok(Some(p)) = self.group_max_prices(group) {
-                    let million = Decimal::from(1_000_000);
-                    prefs.max_price = Some(MaxPrice {
-                        prompt: (p.0 * million).normalize(),
-                        completion: (p.1 * million).normalize(),
-                    });
-                }
+            // The prices the reservation assumed (none when the limit is off).
+            if let Some(p) = dearest {
+                let million = Decimal::from(1_000_000);
+                prefs.max_price = Some(MaxPrice {
+                    prompt: (p.prompt * million).normalize(),
+                    completion: (p.completion * million).normalize(),
+                });
             }
             if prefs != ProviderPrefs::default() {
                 req.provider = Some(prefs);
@@ -774,22 +836,6 @@ impl Router {
             timing.latency = attempt_started.elapsed();
         }
         (result.map_err(|e| (e, partial)), timing)
-    }
-
-    fn group_max_prices(
-        &self,
-        group: &[String],
-    ) -> Result<Option<(Decimal, Decimal)>, rusqlite::Error> {
-        let mut out: Option<(Decimal, Decimal)> = None;
-        for m in group {
-            if let Some(p) = self.prices_for(m)? {
-                out = Some(match out {
-                    None => (p.prompt, p.completion),
-                    Some((a, b)) => (a.max(p.prompt), b.max(p.completion)),
-                });
-            }
-        }
-        Ok(out)
     }
 
     /// The exact cost of a finished answer: `usage.cost`, else `/generation`, else an

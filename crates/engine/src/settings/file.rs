@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{Preset, Settings};
+use super::{ConnectionChoice, Preset, Settings};
 use crate::paths::SETTINGS_FILE;
 use crate::pipeline::StagePlan;
 use crate::ErrorCode;
@@ -120,6 +120,22 @@ fn from_map(map: &Map<String, Value>) -> Loaded {
             },
         },
         connection: field(map, "connection", defaults.connection, &mut bad),
+        other_connection_id: field(map, "other_connection_id", None, &mut bad),
+    };
+    // "Another service" without saying which cannot be used: back to the default connection.
+    let settings = if settings.connection == ConnectionChoice::Other
+        && settings
+            .other_connection_id
+            .as_deref()
+            .is_none_or(|id| id.trim().is_empty())
+    {
+        bad.push("connection");
+        Settings {
+            connection: defaults.connection,
+            ..settings
+        }
+    } else {
+        settings
     };
     // "My own models" without a usable plan falls back to the default preset.
     let settings = if settings.default_preset == Preset::Custom && settings.custom_plan.is_none() {
@@ -205,7 +221,7 @@ fn label(field: &str) -> &'static str {
         "low_balance_alert_usd" => "low-credit warning",
         "privacy_deny_data_collection" => "privacy",
         "default_preset" | "custom_plan" => "default models",
-        "connection" => "connection",
+        "connection" | "other_connection_id" => "connection",
         _ => "limits",
     }
 }

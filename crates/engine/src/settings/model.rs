@@ -28,8 +28,8 @@ pub enum Preset {
     Custom,
 }
 
-/// Which connection the app calls: the producer's OpenRouter key, or the demo (the local
-/// emulator, simulated prices).
+/// Which connection the app calls: the producer's OpenRouter key, the demo (the local
+/// emulator, simulated prices), or another OpenAI-compatible service the producer added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
@@ -37,6 +37,8 @@ pub enum ConnectionChoice {
     #[default]
     Openrouter,
     Demo,
+    /// The connection named by `Settings::other_connection_id`.
+    Other,
 }
 
 /// Every setting, with its default. Money is a decimal, written as a string in the file.
@@ -64,6 +66,10 @@ pub struct Settings {
     #[serde(default)]
     pub custom_plan: Option<StagePlan>,
     pub connection: ConnectionChoice,
+    /// Which other connection is in use when `connection` is `Other` (`conn_…`). Files from
+    /// before other connections existed have no such field.
+    #[serde(default)]
+    pub other_connection_id: Option<String>,
 }
 
 impl Default for Settings {
@@ -77,6 +83,7 @@ impl Default for Settings {
             default_preset: Preset::Current,
             custom_plan: None,
             connection: ConnectionChoice::Openrouter,
+            other_connection_id: None,
         }
     }
 }
@@ -98,6 +105,14 @@ impl Settings {
         }
         if self.low_balance_alert_usd.is_sign_negative() {
             return Err("The low-credit warning cannot be below $0.00.".into());
+        }
+        if self.connection == ConnectionChoice::Other
+            && self
+                .other_connection_id
+                .as_deref()
+                .is_none_or(|id| id.trim().is_empty())
+        {
+            return Err("Choose which of your services to use, or pick OpenRouter.".into());
         }
         match (&self.custom_plan, self.default_preset) {
             (None, Preset::Custom) => {

@@ -30,4 +30,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dashboard indexes",
         sql: crate::usage::SCHEMA_INDEXES,
     },
+    Migration {
+        version: 5,
+        name: "dashboard running totals",
+        sql: crate::usage::SCHEMA_ROLLUP,
+    },
 ];

@@ -11,4 +11,4 @@ mod open;
 
 pub use error::StoreError;
 pub use migrations::{Migration, MIGRATIONS};
-pub use open::{schema_version, Store};
+pub use open::{open_background, schema_version, Store};

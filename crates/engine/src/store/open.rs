@@ -1,10 +1,12 @@
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::migrations::MIGRATIONS;
 use super::StoreError;
+use crate::bookkeeping::Bookkeeper;
 use crate::paths::DATABASE_FILE;
 
 /// The newest schema this build understands.
@@ -16,6 +18,9 @@ pub fn schema_version() -> i64 {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The background writer for AI calls' budget and request-log writes, started by the
+    /// first router on this store and shared by every later one.
+    bookkeeper: Option<Arc<Bookkeeper>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -44,6 +49,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            bookkeeper: None,
         };
         store.migrate()?;
         tracing::debug!(path = %store.path.display(), "database open");
@@ -60,6 +66,13 @@ impl Store {
 
     pub fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// This database's bookkeeping writer, started on first use.
+    pub fn bookkeeper(&mut self) -> Arc<Bookkeeper> {
+        self.bookkeeper
+            .get_or_insert_with(|| Arc::new(Bookkeeper::start(&self.path)))
+            .clone()
     }
 
     /// Applies every pending migration in one immediate transaction: either the database
@@ -88,6 +101,16 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Another connection to the database at `path`, set up like the store's own, for a
+/// background thread (the bookkeeping writer, its checkpointer). Its commits never checkpoint
+/// the WAL themselves: the checkpoint thread does, off every caller's path.
+pub fn open_background(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |r| r.get::<_, i64>(0))?;
+    Ok(conn)
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {

@@ -43,6 +43,10 @@ impl Conditions {
         self.parts.iter().map(|p| format!(" AND {p}")).collect()
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
     pub(crate) fn values(&self) -> &[Value] {
         &self.values
     }

@@ -23,16 +23,20 @@ pub struct ErrorGroup {
     pub last_message: Option<String>,
 }
 
-/// SQLite fills the bare columns (`at`, `error_message`) from the row holding `MAX(id)`, so
-/// "last message" needs no second pass.
+/// Counted from the running totals (rollup.sql), which keep the highest row id of each
+/// group: the latest failure's time and message are read from that one row.
 pub(crate) fn errors_sql(first_day: Option<String>) -> (String, Conditions) {
     let mut cond = Conditions::new();
     cond.since_day(first_day, "");
     let sql = format!(
-        "SELECT error_kind, model_requested, COUNT(*) AS n, MAX(id), at, error_message
-         FROM requests WHERE status = 'error'{}
-         GROUP BY error_kind, model_requested
-         ORDER BY n DESC, model_requested, error_kind",
+        "SELECT CASE WHEN g.kind_null THEN NULL ELSE g.error_kind END AS kind,
+                g.model_requested, g.n, r.at, r.error_message
+         FROM (SELECT kind_null, error_kind, model_requested, SUM(attempts) AS n,
+                      MAX(last_id) AS last_id
+               FROM usage_log WHERE status = 'error'{}
+               GROUP BY kind_null, error_kind, model_requested) g
+         JOIN requests r ON r.id = g.last_id
+         ORDER BY g.n DESC, g.model_requested, kind",
         cond.and_clause()
     );
     (sql, cond)
@@ -49,8 +53,8 @@ pub fn errors_by_kind(conn: &Connection, range: Range) -> Result<Vec<ErrorGroup>
             kind,
             model_requested: r.get(1)?,
             count: count(r.get(2)?),
-            last_at: r.get(4)?,
-            last_message: r.get(5)?,
+            last_at: r.get(3)?,
+            last_message: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

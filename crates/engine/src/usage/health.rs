@@ -63,10 +63,10 @@ pub struct ModelHealthRow {
     pub failures_in_a_row: u32,
 }
 
-/// Models used on this connection lately, read through the day index (left to itself SQLite
-/// would walk the whole model index to produce them in order).
-pub(crate) const SEEN_SQL: &str = "SELECT DISTINCT model_requested FROM requests
-     INDEXED BY requests_day WHERE day >= ?1 AND connection_id = ?2";
+/// Models used on this connection lately, from the running totals of the log (one row per
+/// day and combination rather than one per attempt).
+pub(crate) const SEEN_SQL: &str = "SELECT DISTINCT model_requested FROM usage_log
+     WHERE day >= ?1 AND connection_id = ?2";
 
 pub(crate) const CATALOG_MODELS_SQL: &str =
     "SELECT DISTINCT model_id FROM catalog_endpoints WHERE connection_id = ?1";

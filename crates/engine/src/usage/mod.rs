@@ -1,15 +1,18 @@
 //! Every number of the usage dashboard: spend by day, model, stage and episode; the request
 //! log; failures; cache savings; quality per script model; and model health.
 //!
-//! All of it is aggregated and paginated in SQL over the request log (money is summed as
-//! integer 1e-10 USD units, so totals are exact) and leaves as plain serialisable structs:
-//! money as decimal strings such as `"0.0123"`, counts as `u32`.
+//! All of it is aggregated and paginated in SQL (money is summed as integer 1e-10 USD units, so
+//! totals are exact) and leaves as plain serialisable structs: money as decimal strings such as
+//! `"0.0123"`, counts as `u32`. Totals are read from running totals that a trigger keeps in
+//! step with the request log (rollup.sql), so a figure costs the same over a week or over
+//! years of history; the log's own rows are read only for the page being shown.
 
 mod conditions;
 mod convert;
 mod error;
 mod failures;
 mod health;
+mod log_pages;
 mod quality;
 mod range;
 mod request_log;
@@ -33,7 +36,12 @@ pub use spend::{
     NO_EPISODE, NO_STAGE,
 };
 
-/// Indexes the dashboard's filters need beyond those of the request log's own migration: the
-/// log is filtered by stage and by the model asked for, and model health reads the latest
-/// attempts of one model on one connection. Registered as a store migration.
+/// Indexes the dashboard's filters needed beyond those of the request log's own migration:
+/// model health reads the latest attempts of one model on one connection (the stage index it
+/// also made is dropped again by [`SCHEMA_ROLLUP`]). Registered as a store migration.
 pub const SCHEMA_INDEXES: &str = include_str!("indexes.sql");
+
+/// Running totals of the request log kept by a trigger on every insert, filled from the rows
+/// already there: spend by day, model, stage and episode, and attempts by every filter of the
+/// log. Registered as a store migration.
+pub const SCHEMA_ROLLUP: &str = include_str!("rollup.sql");

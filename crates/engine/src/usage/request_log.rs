@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::conditions::Conditions;
 use super::convert::{count, usd};
+use super::log_pages::{page_ranges, rows_in_ranges, total_sql, totals_conditions};
 use super::range::Range;
 use super::spend::DELETED_EPISODE;
 use super::UsageError;
@@ -89,8 +90,9 @@ pub struct LogPage {
     pub next_before_id: Option<u32>,
 }
 
-/// The filter's conditions on `requests r`, without the page position.
-pub(crate) fn filter_conditions(filter: &LogFilter) -> Conditions {
+/// The filter's conditions on `requests r`, without the page position; `first_day` is the
+/// range's, worked out once per request so every statement of it agrees.
+pub(crate) fn filter_conditions(filter: &LogFilter, first_day: Option<String>) -> Conditions {
     let mut cond = Conditions::new();
     if let Some(ep) = &filter.episode_id {
         cond.add("r.episode_id = ?", [Value::Text(ep.clone())]);
@@ -107,24 +109,35 @@ pub(crate) fn filter_conditions(filter: &LogFilter) -> Conditions {
     if let Some(status) = &filter.status {
         cond.add("r.status = ?", [Value::Text(status.clone())]);
     }
-    cond.since_day(filter.range.first_day_now(), "r.");
+    cond.since_day(first_day, "r.");
     cond
 }
 
+/// Counts one episode's rows (the running totals do not keep episodes).
 pub(crate) fn count_sql(cond: &Conditions) -> String {
     format!("SELECT COUNT(*) FROM requests r {}", cond.clause())
 }
+
+const PAGE_COLUMNS: &str = "r.id, r.at, r.episode_id, r.stage, r.model_requested,
+    r.model_served, r.provider, r.prompt_tokens, r.completion_tokens, r.cached_tokens,
+    r.reasoning_tokens, r.cost_units, r.saved_units, r.estimated, r.latency_ms, r.ttft_ms,
+    r.status, r.error_kind, r.error_message, r.attempt,
+    (SELECT e.title FROM episodes e WHERE e.id = r.episode_id)";
 
 /// The page statement; the caller has added the `before_id` condition, and binds the limit
 /// (one more than the page, to learn whether another page follows) last.
 pub(crate) fn page_sql(cond: &Conditions) -> String {
     format!(
-        "SELECT r.id, r.at, r.episode_id, r.stage, r.model_requested, r.model_served, r.provider,
-                r.prompt_tokens, r.completion_tokens, r.cached_tokens, r.reasoning_tokens,
-                r.cost_units, r.saved_units, r.estimated, r.latency_ms, r.ttft_ms, r.status,
-                r.error_kind, r.error_message, r.attempt,
-                (SELECT e.title FROM episodes e WHERE e.id = r.episode_id)
-         FROM requests r {} ORDER BY r.id DESC LIMIT ?",
+        "SELECT {PAGE_COLUMNS} FROM requests r {} ORDER BY r.id DESC LIMIT ?",
+        cond.clause()
+    )
+}
+
+/// The page statement over one range of ids (the caller's last condition): walked by row id,
+/// since the range is where the rows are and any index would lead elsewhere first.
+pub(crate) fn page_sql_by_id(cond: &Conditions) -> String {
+    format!(
+        "SELECT {PAGE_COLUMNS} FROM requests r NOT INDEXED {} ORDER BY r.id DESC LIMIT ?",
         cond.clause()
     )
 }
@@ -136,19 +149,33 @@ pub fn request_log(
     page: Page,
 ) -> Result<LogPage, UsageError> {
     let limit = page.limit.clamp(1, MAX_PAGE);
-    let mut cond = filter_conditions(filter);
-    let total: i64 = conn
-        .prepare_cached(&count_sql(&cond))?
-        .query_row(params_from_iter(cond.values()), |r| r.get(0))?;
-    if let Some(before) = page.before_id {
-        cond.add("r.id < ?", [Value::Integer(i64::from(before))]);
-    }
-    let mut values = cond.values().to_vec();
-    values.push(Value::Integer(i64::from(limit) + 1));
-    let mut stmt = conn.prepare_cached(&page_sql(&cond))?;
-    let mut rows = stmt
-        .query_map(params_from_iter(values.iter()), read_row)?
-        .collect::<Result<Vec<_>, _>>()?;
+    let need = i64::from(limit) + 1;
+    let before = page.before_id.map(i64::from);
+    let first_day = filter.range.first_day_now();
+    // The total and the page from one snapshot, so attempts written meanwhile cannot make
+    // them disagree.
+    let _snapshot = Snapshot::begin(conn)?;
+    let (total, mut rows) = match totals_conditions(filter, first_day.clone()) {
+        Some(totals) => {
+            let total: i64 = conn
+                .prepare_cached(&total_sql(&totals))?
+                .query_row(params_from_iter(totals.values()), |r| r.get(0))?;
+            let rows = if totals.is_empty() {
+                newest(conn, filter, first_day, before, need)?
+            } else {
+                let ranges = page_ranges(conn, &totals, before, need)?;
+                rows_in_ranges(conn, filter, first_day, &ranges, need)?
+            };
+            (total, rows)
+        }
+        None => {
+            let cond = filter_conditions(filter, first_day.clone());
+            let total: i64 = conn
+                .prepare_cached(&count_sql(&cond))?
+                .query_row(params_from_iter(cond.values()), |r| r.get(0))?;
+            (total, newest(conn, filter, first_day, before, need)?)
+        }
+    };
     let next_before_id = if rows.len() > limit as usize {
         rows.truncate(limit as usize);
         rows.last().map(|r| r.id)
@@ -162,7 +189,48 @@ pub fn request_log(
     })
 }
 
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
+/// The newest `need` rows below `before` as SQLite finds them: what the whole log or one
+/// episode needs, where the rows asked for are near at hand.
+fn newest(
+    conn: &Connection,
+    filter: &LogFilter,
+    first_day: Option<String>,
+    before: Option<i64>,
+    need: i64,
+) -> Result<Vec<LogRow>, UsageError> {
+    let mut cond = filter_conditions(filter, first_day);
+    if let Some(before) = before {
+        cond.add("r.id < ?", [Value::Integer(before)]);
+    }
+    let mut values = cond.values().to_vec();
+    values.push(Value::Integer(need));
+    let mut stmt = conn.prepare_cached(&page_sql(&cond))?;
+    let rows = stmt
+        .query_map(params_from_iter(values.iter()), read_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// A read transaction for the length of one request (a savepoint, so it also nests inside a
+/// caller's transaction); released when dropped.
+struct Snapshot<'c>(&'c Connection);
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> Result<Self, UsageError> {
+        conn.execute_batch("SAVEPOINT usage_log_read")?;
+        Ok(Snapshot(conn))
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.execute_batch("RELEASE usage_log_read") {
+            tracing::warn!(error = %e, "could not end the request log's read transaction");
+        }
+    }
+}
+
+pub(crate) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
     let episode_id: Option<String> = r.get(2)?;
     let title: Option<String> = r.get(20)?;
     Ok(LogRow {

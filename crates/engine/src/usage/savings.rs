@@ -17,11 +17,12 @@ pub struct CacheSavings {
     pub saved: String,
 }
 
+/// Read from the running totals of the log's filters (rollup.sql).
 pub(crate) fn savings_sql(first_day: Option<String>) -> (String, Conditions) {
     let mut cond = Conditions::new();
     cond.since_day(first_day, "");
     let sql = format!(
-        "SELECT COUNT(*), COALESCE(SUM(saved_units), 0) FROM requests
+        "SELECT COALESCE(SUM(attempts), 0), COALESCE(SUM(saved_units), 0) FROM usage_log
          WHERE status = 'cache_hit'{}",
         cond.and_clause()
     );

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
 use time::Date;
@@ -47,13 +48,14 @@ pub(crate) enum Grouping {
 }
 
 impl Grouping {
-    fn key(self) -> &'static str {
+    /// Its `usage_spend.dimension`: by model means the model that answered, or the one asked
+    /// for when none did.
+    fn dimension(self) -> &'static str {
         match self {
             Grouping::Day => "day",
-            // An attempt that never reached a model is counted under the one asked for.
-            Grouping::Model => "COALESCE(model_served, model_requested)",
+            Grouping::Model => "model",
             Grouping::Stage => "stage",
-            Grouping::Episode => "episode_id",
+            Grouping::Episode => "episode",
         }
     }
 
@@ -76,27 +78,24 @@ impl Grouping {
     }
 }
 
-/// The statement for one grouping over one range; grouped first, then labelled, so the label
-/// lookups run once per group rather than once per request.
+/// The statement for one grouping over one range, read from the running totals: each day's
+/// totals per value are summed over the range (calls included, see rollup.sql), then
+/// labelled, so the label lookups run once per group.
 pub(crate) fn spend_sql(group: Grouping, first_day: Option<String>) -> (String, Conditions) {
-    // Without statistics SQLite prefers walking a whole index in group order (stage, episode)
-    // to searching the days asked for; a range is the narrowing filter here, so say so.
-    let indexed = if first_day.is_some() {
-        "INDEXED BY requests_day"
-    } else {
-        ""
-    };
     let mut cond = Conditions::new();
+    cond.add(
+        "dimension = ?",
+        [Value::Text(group.dimension().to_string())],
+    );
     cond.since_day(first_day, "");
     let sql = format!(
         "SELECT g.k, {label}, g.cost, g.calls, g.attempts, g.prompt, g.completion FROM (
-             SELECT {key} AS k, SUM(cost_units) AS cost, COUNT(DISTINCT call_id) AS calls,
-                    COUNT(*) AS attempts, SUM(prompt_tokens) AS prompt,
-                    SUM(completion_tokens) AS completion
-             FROM requests {indexed} {clause} GROUP BY k
+             SELECT CASE WHEN key_null THEN NULL ELSE key END AS k, SUM(cost_units) AS cost,
+                    SUM(calls) AS calls, SUM(attempts) AS attempts,
+                    SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion
+             FROM usage_spend {clause} GROUP BY key_null, key
          ) g ORDER BY {order}",
         label = group.label(),
-        key = group.key(),
         clause = cond.clause(),
         order = group.order(),
     );

@@ -21,7 +21,7 @@ pub(crate) fn open_store(dir: &std::path::Path) -> Store {
             .unwrap()
             > 0
     };
-    if !has("index", "requests_stage") {
+    if !has("index", "requests_requested") {
         store.conn().execute_batch(super::SCHEMA_INDEXES).unwrap();
     }
     store

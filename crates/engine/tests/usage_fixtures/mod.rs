@@ -21,7 +21,7 @@ pub fn open_store(dir: &std::path::Path) -> Store {
             .unwrap()
             > 0
     };
-    if !has("index", "requests_stage") {
+    if !has("index", "requests_requested") {
         store.conn().execute_batch(usage::SCHEMA_INDEXES).unwrap();
     }
     store
