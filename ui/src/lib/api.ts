@@ -5,17 +5,6 @@
 import { Channel } from "@tauri-apps/api/core";
 import { commands, type ErrorCode, type IpcError } from "./bindings";
 import { ApiError, toApiError } from "./errors";
-import { pendingCommand } from "./pending-commands";
-import type {
-  CatalogModel,
-  ManualPrice,
-  OtherConnection,
-  OtherConnectionInput,
-  OtherConnectionRef,
-  PrivacyCheck,
-  PrivacyModel,
-  RestoreCheck,
-} from "./pending-types";
 
 // Value types are read off the generated commands rather than named, so this file keeps
 // compiling when the generator changes how it names them (for example split into
@@ -28,16 +17,14 @@ type Arg<K extends keyof Commands, N extends number> = Parameters<Commands[K]>[N
 
 export type { ErrorCode, IpcError };
 export { ApiError, isErrorCode, toApiError, UNREACHABLE_MESSAGE } from "./errors";
-export type {
-  CatalogModel,
-  ManualPrice,
-  OtherConnection,
-  OtherConnectionInput,
-  OtherConnectionRef,
-  PrivacyCheck,
-  PrivacyModel,
-  RestoreCheck,
-};
+export type CatalogModel = OkData<"modelCatalog">[number];
+export type OtherConnection = OkData<"listOtherConnections">[number];
+export type OtherConnectionInput = Arg<"addOtherConnection", 0>;
+export type ManualPrice = OtherConnection["prices"][number];
+export type OtherConnectionRef = NonNullable<OkData<"connectionStatus">["other"]>;
+export type PrivacyCheck = OkData<"privacyCheck">;
+export type PrivacyModel = PrivacyCheck["ruled_out"][number];
+export type RestoreCheck = NonNullable<OkData<"checkRestore">>;
 export type AppInfo = OkData<"appInfo">;
 export type KeyStatus = OkData<"keyStatus">;
 type EngineSettings = OkData<"saveSettings">;
@@ -281,34 +268,32 @@ export const api = {
   benchReceived: (replies: number, chars: number): Promise<void> =>
     unwrap(() => commands.benchReceived(replies, chars)).then(() => undefined),
 
-  // Commands the shell does not expose yet: their names and argument names are the contract
-  // it is to be wired to (see lib/pending-commands.ts and lib/pending-types.ts).
-  modelCatalog: (): Promise<CatalogModel[]> => pendingCommand("model_catalog", {}, []),
+  modelCatalog: (): Promise<CatalogModel[]> => unwrap(() => commands.modelCatalog()),
   listOtherConnections: (): Promise<OtherConnection[]> =>
-    pendingCommand("list_other_connections", {}, []),
+    unwrap(() => commands.listOtherConnections()),
   addOtherConnection: (connection: OtherConnectionInput): Promise<OtherConnection[]> =>
-    pendingCommand("add_other_connection", { connection }),
+    unwrap(() => commands.addOtherConnection(connection)),
   removeOtherConnection: (connectionId: string): Promise<OtherConnection[]> =>
-    pendingCommand("remove_other_connection", { connectionId }),
+    unwrap(() => commands.removeOtherConnection(connectionId)),
   setOtherConnectionPrice: (connectionId: string, price: ManualPrice): Promise<OtherConnection[]> =>
-    pendingCommand("set_other_connection_price", { connectionId, price }),
+    unwrap(() => commands.setOtherConnectionPrice(connectionId, price)),
   removeOtherConnectionPrice: (connectionId: string, modelId: string): Promise<OtherConnection[]> =>
-    pendingCommand("remove_other_connection_price", { connectionId, modelId }),
+    unwrap(() => commands.removeOtherConnectionPrice(connectionId, modelId)),
   setOtherConnectionLimitOff: (connectionId: string, limitOff: boolean): Promise<OtherConnection[]> =>
-    pendingCommand("set_other_connection_limit_off", { connectionId, limitOff }),
+    unwrap(() => commands.setOtherConnectionLimitOff(connectionId, limitOff)),
   /** Replaces the service's key, or removes it with `null`. */
   setOtherConnectionKey: (connectionId: string, key: string | null): Promise<OtherConnection[]> =>
-    pendingCommand("set_other_connection_key", { connectionId, key }),
+    unwrap(() => commands.setOtherConnectionKey(connectionId, key)),
   testOtherConnection: (connectionId: string): Promise<ConnectionTest> =>
-    pendingCommand("test_other_connection", { connectionId }),
+    unwrap(() => commands.testOtherConnection(connectionId)),
   useOtherConnection: (connectionId: string): Promise<ConnectionStatus> =>
-    pendingCommand("use_other_connection", { connectionId }),
+    unwrap(() => commands.useOtherConnection(connectionId)),
   /** Asks each model of the default chains for one word (a cent or less in all). */
-  privacyCheck: (): Promise<PrivacyCheck> => pendingCommand("privacy_check"),
-  backupDatabase: (): Promise<string | null> => pendingCommand("backup_database"),
-  checkRestore: (): Promise<RestoreCheck | null> => pendingCommand("check_restore"),
+  privacyCheck: (): Promise<PrivacyCheck> => unwrap(() => commands.privacyCheck()),
+  backupDatabase: (): Promise<string | null> => unwrap(() => commands.backupDatabase()),
+  checkRestore: (): Promise<RestoreCheck | null> => unwrap(() => commands.checkRestore()),
   restoreDatabase: (path: string): Promise<void> =>
-    pendingCommand<null>("restore_database", { path }).then(() => undefined),
+    unwrap(() => commands.restoreDatabase(path)).then(() => undefined),
 };
 
 export type Api = typeof api;

@@ -697,9 +697,16 @@ test("settings: test the connection, presets, privacy, backups", { seed: { hasKe
   await waitText(page, "privacy-check", "R1");
   await checkAccessibility(page, "settings at 1024×700");
   await screenshot(page, "35-settings-small");
-  // Backups need commands this engine build does not have: said in plain words.
+  // A backup says where it went; a restore is checked and confirmed before it replaces anything.
   await page.getByTestId("backup").click();
-  await page.getByRole("alert").filter({ hasText: "not available in this version" }).waitFor();
+  await page.getByText("Backed up to /home/producer/Documents/castwright-backup.sqlite3.").waitFor();
+  await page.getByTestId("restore").click();
+  const dialog = page.getByRole("dialog", { name: "Restore from this backup?" });
+  await dialog.waitFor();
+  await waitForEngine(page, `!state.restored`);
+  await dialog.getByRole("button", { name: "Restore" }).click();
+  await page.getByText("Restored. Castwright now shows the episodes from the backup.").waitFor();
+  await waitForEngine(page, `state.restored === true`);
 });
 
 /** Presses Tab until the element with this test id has the focus. @param {Page} page @param {string} testid */

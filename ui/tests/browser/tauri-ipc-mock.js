@@ -632,6 +632,18 @@ export function installTauriMock(seed) {
         return null;
       case "model_catalog":
         return CATALOG;
+      case "backup_database":
+        return "/home/producer/Documents/castwright-backup.sqlite3";
+      case "check_restore":
+        return {
+          path: "/home/producer/Documents/castwright-backup.sqlite3",
+          episodes: state.episodes.length,
+          created_at: "2026-11-20T09:30:00.000Z",
+          problem: null,
+        };
+      case "restore_database":
+        state.restored = true;
+        return null;
       case "list_episodes": {
         const q = typeof args.search === "string" ? args.search.toLowerCase() : null;
         return state.episodes

@@ -28,7 +28,9 @@ export const DEFAULT_SETTINGS: Settings = {
   low_balance_alert_usd: "2.00",
   privacy_deny_data_collection: false,
   default_preset: "current",
+  custom_plan: null,
   connection: "openrouter",
+  other_connection_id: null,
 };
 
 export function fakeEngine(start: Partial<Pick<FakeEngine, "hasKey" | "notice">> = {}): FakeEngine {
@@ -74,8 +76,9 @@ export function fakeEngine(start: Partial<Pick<FakeEngine, "hasKey" | "notice">>
           return { settings: engine.settings, notice: engine.notice };
         // Quiet defaults for what every screen around the tested one asks.
         case "stage_presets":
-          return { original: PLAN, current: PLAN };
+          return { original: PLAN, current: PLAN, custom: null };
         case "model_catalog":
+        case "list_other_connections":
         case "alerts_pending":
         case "check_stage_plan":
           return [];
