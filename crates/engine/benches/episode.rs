@@ -66,8 +66,22 @@ struct Row {
     stages: usize,
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: measure only
+    // under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("episode benchmark: run it with `make bench`");
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(measure());
+}
+
+async fn measure() {
     let sim = SimServer::start(SimConfig {
         seed: 5,
         scenario: Scenario::demo(),
