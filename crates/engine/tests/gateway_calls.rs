@@ -740,3 +740,44 @@ async fn another_service_gets_bare_model_ids_without_openrouter_variants() {
         .unwrap();
     assert_eq!(asked, vec!["openai/gpt-4o-mini".to_string()]);
 }
+
+#[tokio::test]
+async fn another_services_refusals_do_not_speak_of_openrouter() {
+    let mut scenario = Scenario::instant();
+    scenario.faults.push(rule(
+        None,
+        always(),
+        Fault::Status {
+            status: 401,
+            message: None,
+        },
+    ));
+    let sim = SimServer::start(SimConfig {
+        seed: 7,
+        scenario,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(KEY.to_string()))).unwrap();
+    let profile = ConnectionProfile {
+        id: "conn_local".into(),
+        kind: ConnectionKind::OpenAiCompatible,
+        deny_data_collection: false,
+        limit_off: true,
+    };
+    let router = Router::new(client, profile, store, RetryPolicy::fast());
+    let err = router
+        .call(
+            &spec(&["openai/gpt-4o-mini"], false),
+            &CancellationToken::new(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("did not accept its key"), "{text}");
+    assert!(!text.contains("OpenRouter"), "{text}");
+}

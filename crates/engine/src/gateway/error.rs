@@ -121,6 +121,8 @@ pub struct GatewayError {
     pub model: Option<String>,
     /// The generation the server had started before failing (billing may still apply).
     pub generation_id: Option<String>,
+    /// It came from another OpenAI-compatible service, not OpenRouter: the words name it so.
+    pub other_service: bool,
 }
 
 impl GatewayError {
@@ -136,6 +138,7 @@ impl GatewayError {
             retry_after: None,
             model: None,
             generation_id: None,
+            other_service: false,
         }
     }
 
@@ -216,9 +219,19 @@ impl std::fmt::Display for GatewayError {
         let model = self.model_name();
         let cause = self.cause().map(|c| format!(" ({c})")).unwrap_or_default();
         match self.kind {
+            FailureKind::Unauthorized if self.other_service => write!(
+                f,
+                "The service did not accept its key. Check the key in Settings, under Other services."
+            ),
             FailureKind::Unauthorized => write!(
                 f,
                 "Your OpenRouter key was not accepted. Check it in Settings, or paste a new one."
+            ),
+            FailureKind::PaymentRequired if self.other_service => write!(
+                f,
+                "The service says the account cannot pay for this ({}). Add credit with the \
+                 service, or choose a cheaper model; nothing was lost.",
+                if self.server_message.is_empty() { "no details given" } else { &self.server_message }
             ),
             FailureKind::PaymentRequired => {
                 let detail = if self.server_message.is_empty() {
@@ -243,6 +256,10 @@ impl std::fmt::Display for GatewayError {
                     "The provider declined this content: {reasons}. Edit the notes, or choose another model."
                 )
             }
+            FailureKind::ModelNotFound if self.other_service => write!(
+                f,
+                "{model} is not available on this service. Choose another model for this step."
+            ),
             FailureKind::ModelNotFound => write!(
                 f,
                 "{model} is no longer available on OpenRouter. Choose another model for this step."

@@ -835,7 +835,12 @@ impl Router {
         if timing.latency.is_zero() {
             timing.latency = attempt_started.elapsed();
         }
-        (result.map_err(|e| (e, partial)), timing)
+        let other_service = !self.profile.speaks_openrouter();
+        let result = result.map_err(|mut e| {
+            e.other_service = other_service;
+            (e, partial)
+        });
+        (result, timing)
     }
 
     /// The exact cost of a finished answer: `usage.cost`, else `/generation`, else an
