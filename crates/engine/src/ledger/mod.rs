@@ -82,6 +82,9 @@ pub struct AttemptRow {
     pub error_message: Option<String>,
     pub generation_id: Option<String>,
     pub streamed: bool,
+    /// When the attempt ended. Taken when the row is made, right after the attempt, because
+    /// the row itself is written a moment later, off the call's path.
+    pub at: time::OffsetDateTime,
 }
 
 impl AttemptRow {
@@ -111,13 +114,14 @@ impl AttemptRow {
             error_message: None,
             generation_id: None,
             streamed: false,
+            at: crate::clock::now(),
         }
     }
 }
 
 /// Writes one row; the caller decides the transaction.
 pub fn insert(conn: &Connection, row: &AttemptRow) -> rusqlite::Result<i64> {
-    let now = crate::clock::now();
+    let now = row.at;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO requests (at, day, call_id, episode_id, stage, connection_id, attempt,
             fallback_index, retry_index, model_requested, model_served, provider, prompt_tokens,
