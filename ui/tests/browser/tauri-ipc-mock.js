@@ -84,6 +84,8 @@ export function installTauriMock(seed) {
     /** Other OpenAI-compatible services, as `list_other_connections` answers. @type {any[]} */
     services: clone(seed.services ?? []),
     nextService: 1,
+    /** A backup was restored over the data. */
+    restored: false,
     notice: seed.notice ?? null,
     /** @type {any[]} */
     episodes: [],
