@@ -33,6 +33,31 @@ async fn fixture(scenario: Scenario) -> Fixture {
 }
 
 async fn fixture_with(scenario: Scenario, policy: RetryPolicy, deny: bool) -> Fixture {
+    let profile = ConnectionProfile {
+        id: "demo".into(),
+        kind: ConnectionKind::Demo,
+        deny_data_collection: deny,
+        limit_off: false,
+    };
+    fixture_on(scenario, policy, profile).await
+}
+
+/// Another OpenAI-compatible service (the emulator standing in), its limit turned off.
+async fn other_service(scenario: Scenario) -> Fixture {
+    let profile = ConnectionProfile {
+        id: "conn_local".into(),
+        kind: ConnectionKind::OpenAiCompatible,
+        deny_data_collection: false,
+        limit_off: true,
+    };
+    fixture_on(scenario, RetryPolicy::fast(), profile).await
+}
+
+async fn fixture_on(
+    scenario: Scenario,
+    policy: RetryPolicy,
+    profile: ConnectionProfile,
+) -> Fixture {
     let sim = SimServer::start(SimConfig {
         seed: 7,
         scenario,
@@ -43,12 +68,6 @@ async fn fixture_with(scenario: Scenario, policy: RetryPolicy, deny: bool) -> Fi
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
     let client = Client::new(&sim.api_base(), Some(Sensitive::new(KEY.to_string()))).unwrap();
-    let profile = ConnectionProfile {
-        id: "demo".into(),
-        kind: ConnectionKind::Demo,
-        deny_data_collection: deny,
-        limit_off: false,
-    };
     let router = Router::new(client, profile, store.clone(), policy);
     Fixture {
         sim,
@@ -702,33 +721,14 @@ async fn two_hundred_concurrent_calls_with_faults_never_overshoot_the_limit() {
 
 #[tokio::test]
 async fn another_service_gets_bare_model_ids_without_openrouter_variants() {
-    let sim = SimServer::start(SimConfig {
-        seed: 7,
-        scenario: Scenario::instant(),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(&sim.api_base(), Some(Sensitive::new(KEY.to_string()))).unwrap();
-    let profile = ConnectionProfile {
-        id: "conn_local".into(),
-        kind: ConnectionKind::OpenAiCompatible,
-        deny_data_collection: false,
-        limit_off: true,
-    };
-    let router = Router::new(client, profile, store.clone(), RetryPolicy::fast());
+    let f = other_service(Scenario::instant()).await;
     let mut s = spec(&["openai/gpt-4o-mini"], false);
     // A plan made for OpenRouter ("Cheapest") used on a service that has no such routing.
     s.chain.variant = Variant::Floor;
-    let out = router
-        .call(&s, &CancellationToken::new(), &mut |_| {})
-        .await
-        .unwrap();
-    assert!(!out.completion.text.is_empty());
-    router.flush().await.unwrap();
-    let asked: Vec<String> = store
+    let (r, _, _) = run(&f, &s).await;
+    assert!(!r.unwrap().completion.text.is_empty());
+    let asked: Vec<String> = f
+        .store
         .lock()
         .unwrap()
         .conn()
@@ -752,32 +752,9 @@ async fn another_services_refusals_do_not_speak_of_openrouter() {
             message: None,
         },
     ));
-    let sim = SimServer::start(SimConfig {
-        seed: 7,
-        scenario,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(&sim.api_base(), Some(Sensitive::new(KEY.to_string()))).unwrap();
-    let profile = ConnectionProfile {
-        id: "conn_local".into(),
-        kind: ConnectionKind::OpenAiCompatible,
-        deny_data_collection: false,
-        limit_off: true,
-    };
-    let router = Router::new(client, profile, store, RetryPolicy::fast());
-    let err = router
-        .call(
-            &spec(&["openai/gpt-4o-mini"], false),
-            &CancellationToken::new(),
-            &mut |_| {},
-        )
-        .await
-        .unwrap_err();
-    let text = err.to_string();
+    let f = other_service(scenario).await;
+    let (r, _, _) = run(&f, &spec(&["openai/gpt-4o-mini"], false)).await;
+    let text = r.unwrap_err().to_string();
     assert!(text.contains("did not accept its key"), "{text}");
     assert!(!text.contains("OpenRouter"), "{text}");
 }
