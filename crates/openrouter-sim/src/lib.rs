@@ -22,6 +22,7 @@ mod clock;
 mod config;
 mod error;
 mod faults;
+mod keys;
 mod ledger;
 mod money;
 mod request;
@@ -34,6 +35,7 @@ mod tokens;
 
 pub use config::SimConfig;
 pub use error::SimError;
+pub use keys::test_key;
 pub use faults::{ErrorFinish, Fault, FaultRule, When};
 pub use ledger::{BillingReport, GenerationSummary, KeyBilling};
 pub use scenario::{EndpointOverride, KeyConfig, Scenario, Timing, UsageChunkStyle};

@@ -87,6 +87,12 @@ impl SimServer {
         format!("{}/api/v1", self.origin)
     }
 
+    /// A key this emulator accepts, with the scenario's default credit. Tests and the demo
+    /// connection use it rather than inventing one, since unknown keys are refused.
+    pub fn key(&self) -> String {
+        crate::keys::test_key("emulator")
+    }
+
     /// Replaces faults, latencies and balances from now on; fault counters start again.
     pub fn set_scenario(&self, s: Scenario) {
         self.shared.set_scenario(s);
