@@ -35,11 +35,17 @@ mod tokens;
 
 pub use config::SimConfig;
 pub use error::SimError;
-pub use keys::test_key;
 pub use faults::{ErrorFinish, Fault, FaultRule, When};
+pub use keys::test_key;
 pub use ledger::{BillingReport, GenerationSummary, KeyBilling};
 pub use scenario::{EndpointOverride, KeyConfig, Scenario, Timing, UsageChunkStyle};
 pub use server::SimServer;
+
+/// The demo's own lines between the facts (reactions, lead-ins, questions), each of which
+/// may be said up to twice in an episode; tests use them to tell filler from content.
+pub mod demo_lines {
+    pub use crate::textgen::lines::{COMMENTS, LEADS, QUESTIONS, REACTIONS};
+}
 
 /// The token approximation the emulator bills by, for clients that want to predict it.
 pub mod token_count {

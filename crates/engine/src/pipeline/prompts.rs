@@ -93,11 +93,14 @@ pub fn script(
     blocks.extend(notes.iter().cloned());
     vec![
         Message::system(format!(
-            "You are a podcast script writer.\nTASK: script\nSPEAKERS: {speakers}\nWORDS: {words}\n{}\n\
+            "You are a podcast script writer.\nTASK: script\nSPEAKERS: {speakers}\nWORDS: {words}\n\
+             PLAN: {}\nSEGMENTS: {}\n{}\n\
              Write these segments, each under a heading \"## <segment> (m:ss)\" with its time \
              target: {}.\nEvery spoken line is \"NAME: text\" using only the speakers named \
              above. Ad reads are marked lines for the host to read. Stay close to the outline and \
              the notes; do not invent facts. Aim for about {words} words.",
+            segment_plan(b).join("; "),
+            segments.join("; "),
             show_line(b),
             segments.join("; ")
         )),
@@ -151,7 +154,7 @@ pub fn quality(
     blocks.extend(notes.iter().cloned());
     vec![
         Message::system(format!(
-            "You are a strict podcast editor.\nTASK: verdict\n{}\n\
+            "You are a strict podcast editor.\nTASK: verdict\nTARGET_WORDS: {target}\n{}\n\
              Check the script against the notes. Score it 0-100. List every claim the notes do \
              not support, judge the structure and the tone, and give concrete fixes. The script \
              has {words} words against a target of {target}. Answer with the JSON object only.",
@@ -170,11 +173,13 @@ pub fn rewrite(
     words: u32,
 ) -> Vec<Message> {
     let speakers = b.speakers().join(", ");
+    let plan = segment_plan(b).join("; ");
     let mut blocks = vec![("script".to_string(), script.to_string())];
     blocks.extend(notes.iter().cloned());
     vec![
         Message::system(format!(
-            "You are a podcast script writer revising a draft.\nTASK: script\nSPEAKERS: {speakers}\nWORDS: {words}\n{}\n\
+            "You are a podcast script writer revising a draft.\nTASK: script\nSPEAKERS: {speakers}\nWORDS: {words}\n\
+             PLAN: {plan}\nSEGMENTS: {plan}\n{}\n\
              Rewrite the script keeping its segments and speaker format, applying these fixes:\n{}",
             show_line(b),
             fixes.iter().map(|f| format!("- {f}")).collect::<Vec<_>>().join("\n")

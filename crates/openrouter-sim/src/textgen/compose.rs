@@ -12,14 +12,14 @@ use super::source::{heading_from, Source};
 use crate::tokens;
 
 /// Appends lines while they fit in the budget.
-struct Writer {
-    out: String,
+pub(super) struct Writer {
+    pub(super) out: String,
     budget: u64,
-    full: bool,
+    pub(super) full: bool,
 }
 
 impl Writer {
-    fn new(budget: u64) -> Writer {
+    pub(super) fn new(budget: u64) -> Writer {
         Writer {
             out: String::new(),
             budget,
@@ -28,7 +28,7 @@ impl Writer {
     }
 
     /// Adds a line unless it would overflow the budget, keeping `reserve` tokens spare.
-    fn line(&mut self, line: &str, reserve: u64) -> bool {
+    pub(super) fn line(&mut self, line: &str, reserve: u64) -> bool {
         if self.full {
             return false;
         }
@@ -45,7 +45,7 @@ impl Writer {
         true
     }
 
-    fn words(&self) -> usize {
+    pub(super) fn words(&self) -> usize {
         self.out.split_whitespace().count()
     }
 }
@@ -173,7 +173,7 @@ impl Dialogue {
 }
 
 /// "The golden record" reads as "the golden record" inside a sentence.
-fn in_sentence(topic: &str) -> String {
+pub(super) fn in_sentence(topic: &str) -> String {
     for article in ["The ", "A ", "An "] {
         if let Some(rest) = topic.strip_prefix(article) {
             return article.to_lowercase() + rest;
@@ -182,8 +182,12 @@ fn in_sentence(topic: &str) -> String {
     topic.to_owned()
 }
 
-/// A two-voice dialogue with `## ` segment headings, aimed at the word target.
+/// A two-voice dialogue with `## ` segment headings, aimed at the word target. When the
+/// prompt names the segments to write, they are written as planned (see [`super::dialogue`]).
 pub fn script(src: &Source, rng: &mut ChaCha8Rng, budget: u64) -> String {
+    if !src.segments.is_empty() {
+        return super::dialogue::script(src, rng, budget);
+    }
     let a = src
         .speakers
         .first()
@@ -301,25 +305,6 @@ pub fn prose(src: &Source, _rng: &mut ChaCha8Rng, budget: u64) -> String {
         w.line(&para.join(" "), 0);
     }
     w.out.trim_end().to_owned()
-}
-
-/// The quality verdict as JSON when no schema is given.
-pub fn verdict_value(src: &Source, rng: &mut ChaCha8Rng) -> Value {
-    let material = material(src);
-    let score = rng.random_range(6..=9);
-    let strengths: Vec<Value> = material
-        .iter()
-        .take(2)
-        .map(|(id, s)| json!({"claim": s, "source": id}))
-        .collect();
-    json!({
-        "score": score,
-        "verdict": if score >= 7 { "pass" } else { "revise" },
-        "summary": format!("The script stays close to the notes on {}.", src.topic()),
-        "supported_claims": strengths,
-        "unsupported_claims": [],
-        "fixes": ["Tighten the opening so the first fact lands sooner."],
-    })
 }
 
 /// A generic JSON object for `json_object` requests that are not verdicts.

@@ -3,8 +3,11 @@
 //! [`source`]); JSON replies follow `response_format`.
 
 mod compose;
+mod dialogue;
+pub(crate) mod lines;
 pub mod schema;
 pub mod source;
+mod verdict;
 
 use serde_json::Value;
 
@@ -32,20 +35,23 @@ pub fn write(req: &ChatRequest, seed: u64, budget: u64) -> String {
     );
     let content = match req.output_format() {
         OutputFormat::JsonSchema(schema) => json_within(budget, |compact| {
+            if src.task == Task::Verdict {
+                if let Some(v) = fit_schema(verdict::value(&src), &schema) {
+                    return v;
+                }
+            }
             let sentences = src.cited_sentences();
             schema::Filler::new(&schema, &sentences, &src.speakers, compact).value(&mut rng.clone())
         }),
         OutputFormat::JsonObject => json_within(budget, |_| match src.task {
-            Task::Verdict => compose::verdict_value(&src, &mut rng.clone()),
+            Task::Verdict => verdict::value(&src),
             _ => compose::summary_value(&src),
         }),
         OutputFormat::Text => match src.task {
             Task::Findings => compose::findings(&src, &mut rng, budget),
             Task::Outline => compose::outline(&src, &mut rng, budget),
             Task::Script => compose::script(&src, &mut rng, budget),
-            Task::Verdict => {
-                json_within(budget, |_| compose::verdict_value(&src, &mut rng.clone()))
-            }
+            Task::Verdict => json_within(budget, |_| verdict::value(&src)),
             Task::Prose => compose::prose(&src, &mut rng, budget),
         },
     };
@@ -70,6 +76,27 @@ fn json_within(budget: u64, mut make: impl FnMut(bool) -> Value) -> String {
         return dense;
     }
     make(true).to_string()
+}
+
+/// The verdict cut down to the properties `schema` allows, or `None` when the schema asks for
+/// something the verdict does not have (the generic filler answers then).
+fn fit_schema(verdict: Value, schema: &Value) -> Option<Value> {
+    let root = schema.get("schema").unwrap_or(schema);
+    let props = root.get("properties")?.as_object()?;
+    let obj = verdict.as_object()?;
+    let required = root.get("required").and_then(Value::as_array);
+    if required.is_some_and(|r| {
+        r.iter()
+            .any(|k| k.as_str().is_none_or(|k| !obj.contains_key(k)))
+    }) {
+        return None;
+    }
+    let kept: serde_json::Map<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| props.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Some(Value::Object(kept))
 }
 
 /// A short visible chain of thought about the material.

@@ -1,6 +1,9 @@
 //! Reads what a prompt provides: the producer's notes (between `<<<NOTES` and `NOTES>>>`, or
 //! `<<<SOURCE` and `SOURCE>>>`), and the shape markers the app's prompts carry — `TASK: …`,
-//! `SPEAKERS: …`, `WORDS: …`. Only the notes become output text; instructions never do.
+//! `SPEAKERS: …`, `WORDS: …`, `PLAN: …` (the whole episode's segments) and `SEGMENTS: …`
+//! (the ones this call writes). Only the notes become output text; instructions never do.
+//! Blocks labelled with a word rather than a note id (`[script]`, `[outline]`) are kept apart
+//! as material to judge or follow, not to quote.
 
 use crate::request::Message;
 
@@ -27,7 +30,17 @@ pub struct Source {
     pub task: Task,
     pub speakers: Vec<String>,
     pub words: Option<usize>,
+    /// Every segment of the episode, in order (`PLAN:`), when the prompt gives it.
+    pub plan: Vec<String>,
+    /// The segments this call writes (`SEGMENTS:`); empty when the prompt does not say.
+    pub segments: Vec<String>,
     pub notes: Vec<Note>,
+    /// Labelled blocks that are not notes, by label: the draft under review, the outline.
+    pub extras: Vec<(String, String)>,
+    /// The length the script under review should have (`TARGET_WORDS:`).
+    pub target_words: Option<usize>,
+    /// The episode's title, from the prompt's `The episode: "…"` line.
+    pub episode: Option<String>,
 }
 
 const BLOCKS: [(&str, &str); 2] = [("<<<NOTES", "NOTES>>>"), ("<<<SOURCE", "SOURCE>>>")];
@@ -42,6 +55,10 @@ impl Source {
         let mut task = None;
         let mut speakers = Vec::new();
         let mut words = None;
+        let mut plan = Vec::new();
+        let mut episode = None;
+        let mut target_words = None;
+        let mut segments = Vec::new();
         // Markers are looked for outside the notes block, system messages first.
         let ordered = texts
             .iter()
@@ -66,6 +83,18 @@ impl Source {
                             .map(str::to_owned)
                             .collect();
                     }
+                } else if let Some(rest) = line.strip_prefix("The episode: \"") {
+                    episode = episode.or_else(|| rest.split('"').next().map(str::to_owned));
+                } else if let Some(v) = marker(line, "TARGET_WORDS") {
+                    target_words = target_words.or_else(|| v.trim().parse().ok());
+                } else if let Some(v) = marker(line, "PLAN") {
+                    if plan.is_empty() {
+                        plan = list(v);
+                    }
+                } else if let Some(v) = marker(line, "SEGMENTS") {
+                    if segments.is_empty() {
+                        segments = list(v);
+                    }
                 } else if let Some(v) = marker(line, "WORDS") {
                     words = words.or_else(|| {
                         v.split(|c: char| !c.is_ascii_digit())
@@ -87,22 +116,44 @@ impl Source {
                     t.lines()
                         .filter(|l| {
                             let l = l.trim();
-                            !["TASK", "SPEAKERS", "WORDS"]
-                                .iter()
-                                .any(|m| marker(l, m).is_some())
+                            ![
+                                "TASK",
+                                "SPEAKERS",
+                                "WORDS",
+                                "PLAN",
+                                "SEGMENTS",
+                                "TARGET_WORDS",
+                            ]
+                            .iter()
+                            .any(|m| marker(l, m).is_some())
                         })
                         .collect::<Vec<_>>()
                         .join("\n")
                 })
                 .collect();
         }
-        let notes = split_notes(&blocks.join("\n\n"));
+        let joined = blocks.join("\n\n");
+        let (mut notes_text, extras) = split_extras(&joined);
+        if notes_text.trim().is_empty() {
+            // Only labelled blocks (the findings handed to the outline): they are the material.
+            notes_text = extras
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+        }
+        let notes = split_notes(&notes_text);
 
         Source {
             task: task.unwrap_or(Task::Prose),
             speakers,
             words,
+            plan,
+            segments,
             notes,
+            extras,
+            episode: episode.filter(|t| !t.trim().is_empty()),
+            target_words,
         }
     }
 
@@ -126,9 +177,20 @@ impl Source {
         out
     }
 
-    /// A short name for what the notes are about: the first note's title, else the opening
+    /// The text of a labelled block (`script`, `outline`), if the prompt has one.
+    pub fn extra(&self, label: &str) -> Option<&str> {
+        self.extras
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// A short name for what the notes are about: the episode's title, else the first note's title, else the opening
     /// words of its first sentence.
     pub fn topic(&self) -> String {
+        if let Some(t) = &self.episode {
+            return t.clone();
+        }
         let first = self.notes.first();
         if let Some(t) = first.and_then(|n| n.title.clone()) {
             return t;
@@ -158,6 +220,54 @@ fn marker<'a>(line: &'a str, name: &str) -> Option<&'a str> {
         from = at + name.len();
     }
     None
+}
+
+/// `a; b; c` → `["a", "b", "c"]`.
+fn list(v: &str) -> Vec<String> {
+    v.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `[script]` on a line of its own: a block the prompt labels with a word, not a note id.
+fn extra_label(line: &str) -> Option<String> {
+    let inner = line.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let word = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    word.then(|| inner.to_owned())
+}
+
+/// Takes the word-labelled blocks out of the material: returns the rest (the notes) and the
+/// blocks. A block runs until the next label of either kind.
+fn split_extras(text: &str) -> (String, Vec<(String, String)>) {
+    let mut notes = String::new();
+    let mut extras: Vec<(String, String)> = Vec::new();
+    let mut in_extra = false;
+    for line in text.lines() {
+        if let Some(label) = extra_label(line) {
+            extras.push((label, String::new()));
+            in_extra = true;
+            continue;
+        }
+        if note_id(line).is_some() {
+            in_extra = false;
+        }
+        match extras.last_mut() {
+            Some((_, body)) if in_extra => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            _ => {
+                notes.push_str(line);
+                notes.push('\n');
+            }
+        }
+    }
+    for (_, body) in &mut extras {
+        *body = body.trim().to_owned();
+    }
+    (notes, extras)
 }
 
 fn parse_task(v: &str) -> Option<Task> {
@@ -247,10 +357,17 @@ fn split_notes(text: &str) -> Vec<Note> {
         }
     }
     raw.into_iter()
-        .map(|(id, title, body)| Note {
-            id,
-            title,
-            sentences: sentences(&body),
+        .map(|(id, title, body)| {
+            // A Markdown heading opening the note's text is its title.
+            let (title, body) = match (title, markdown_title(&body)) {
+                (None, Some((t, rest))) => (Some(t), rest),
+                (title, _) => (title, body),
+            };
+            Note {
+                id,
+                title,
+                sentences: sentences(&body),
+            }
         })
         .filter(|n| !n.sentences.is_empty() || n.title.is_some())
         .map(|mut n| {
@@ -262,6 +379,18 @@ fn split_notes(text: &str) -> Vec<Note> {
             n
         })
         .collect()
+}
+
+/// `# Title` as the first non-empty line: the title and the text after it.
+fn markdown_title(body: &str) -> Option<(String, String)> {
+    let trimmed = body.trim_start();
+    let first = trimmed.lines().next()?;
+    let title = first.strip_prefix('#')?.trim_start_matches('#').trim();
+    if title.is_empty() {
+        return None;
+    }
+    let rest = trimmed[first.len()..].to_owned();
+    Some((title.to_owned(), rest))
 }
 
 fn ends_sentence(s: &str) -> bool {
