@@ -34,10 +34,21 @@ pub mod exit {
     pub const INTERRUPTED: i32 = 130;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// `--connection`: the demo, OpenRouter, or another service set up in the app, by its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionArg {
     Demo,
     Openrouter,
+    Service(String),
+}
+
+fn connection_arg(s: &str) -> Result<ConnectionArg, String> {
+    match s.trim() {
+        "" => Err("give demo, openrouter, or the name of a service set up in Castwright".into()),
+        v if v.eq_ignore_ascii_case("demo") => Ok(ConnectionArg::Demo),
+        v if v.eq_ignore_ascii_case("openrouter") => Ok(ConnectionArg::Openrouter),
+        v => Ok(ConnectionArg::Service(v.to_owned())),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -85,9 +96,11 @@ pub struct ProduceArgs {
     pub budget: String,
     #[arg(long, value_enum, default_value = "current")]
     pub preset: PresetArg,
-    #[arg(long, value_enum, default_value = "openrouter")]
+    /// `demo`, `openrouter`, or the name of another service set up in the app (its key from
+    /// `CASTWRIGHT_KEY_<NAME>`, else the keychain).
+    #[arg(long, default_value = "openrouter", value_parser = connection_arg)]
     pub connection: ConnectionArg,
-    /// An OpenAI-compatible API base.
+    /// An OpenAI-compatible API base (for `openrouter`; a service has its own).
     #[arg(long, default_value = "https://openrouter.ai/api/v1")]
     pub base_url: String,
     /// Write the script here (.md, .txt, .json, .docx, .pdf), replacing the file atomically.
@@ -191,6 +204,33 @@ fn first_line(s: &str) -> String {
         .to_string()
 }
 
+/// The service named on the command line, or why it cannot be used (exit code, error code,
+/// message).
+fn service_endpoint(
+    conn: &rusqlite::Connection,
+    name: &str,
+) -> Result<crate::connections::by_name::Found, (i32, &'static str, String)> {
+    use crate::connections::by_name;
+    let db = |e: rusqlite::Error| (exit::DATABASE, "database", e.to_string());
+    if let Some(e) = by_name::find(conn, name).map_err(db)? {
+        return Ok(e);
+    }
+    let known = by_name::names(conn).map_err(db)?;
+    let hint = if known.is_empty() {
+        "No other services are set up: add one in Castwright's Settings, or use --connection openrouter or demo.".to_owned()
+    } else {
+        format!(
+            "The services set up in Castwright are: {}. Or use --connection openrouter or demo.",
+            known.join(", ")
+        )
+    };
+    Err((
+        exit::BAD_INPUT,
+        "bad_input",
+        format!("There is no connection called \"{name}\". {hint}"),
+    ))
+}
+
 fn fail(report: &mut Report, code: i32, key: &str, message: impl Into<String>) -> i32 {
     report.error = Some((key.into(), message.into()));
     code
@@ -247,7 +287,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
 
     // The connection and its key.
     let mut _sim = None;
-    let (client, profile) = match args.connection {
+    let (client, profile) = match &args.connection {
         ConnectionArg::Demo => {
             let sim = match crate::demo::start().await {
                 Ok(s) => s,
@@ -294,6 +334,41 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
                     kind: ConnectionKind::OpenRouter,
                     deny_data_collection: settings.privacy_deny_data_collection,
                     limit_off: false,
+                },
+            )
+        }
+        ConnectionArg::Service(name) => {
+            let endpoint = {
+                let guard = store.lock().unwrap_or_else(|e| e.into_inner());
+                service_endpoint(guard.conn(), name)
+            };
+            let found = match endpoint {
+                Ok(e) => e,
+                Err((code, key, message)) => return fail(report, code, key, message),
+            };
+            let endpoint = found.endpoint.clone();
+            let key = match crate::connections::by_name::key(&found, &Keychain::from_env()) {
+                Ok(k) => k,
+                Err(e) => {
+                    return fail(
+                        report,
+                        exit::KEY,
+                        "key_missing",
+                        format!(
+                            "{e} You can also set {} for this command.",
+                            crate::connections::by_name::key_env(&endpoint.name)
+                        ),
+                    )
+                }
+            };
+            progress(&format!("connection: {}", endpoint.name));
+            (
+                Client::new(&endpoint.base_url, key),
+                ConnectionProfile {
+                    id: endpoint.id.clone(),
+                    kind: ConnectionKind::OpenAiCompatible,
+                    deny_data_collection: settings.privacy_deny_data_collection,
+                    limit_off: endpoint.limit_off,
                 },
             )
         }
@@ -357,7 +432,15 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         Ok(m) => {
             let ids: Vec<String> = m.data.iter().map(|x| x.id.clone()).collect();
             let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = crate::catalog::store_models(guard.conn_mut(), &profile.id, &m);
+            // A service's own price fields are not a price list it can be held to: as in the
+            // app, only the prices the producer entered count.
+            let _ = match profile.kind {
+                ConnectionKind::OpenAiCompatible => {
+                    crate::connections::other::store_models(guard.conn_mut(), &profile.id, &m)
+                        .map(|_| ())
+                }
+                _ => crate::catalog::store_models(guard.conn_mut(), &profile.id, &m),
+            };
             ids
         }
         Err(e) if e.kind == crate::gateway::FailureKind::Unauthorized => {

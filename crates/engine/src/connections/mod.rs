@@ -2,6 +2,7 @@
 //! endpoint), and the bookkeeping around their keys. The keys themselves live in the keychain;
 //! the database only remembers when a key was set, for the rotation reminder.
 
+pub mod by_name;
 mod openrouter_key;
 pub mod other;
 mod other_checks;
