@@ -252,7 +252,7 @@ mod tests {
 
         let p = prefs(json!({"ignore": ["deepinfra"], "sort": "price"}));
         let r = route(m.endpoints.clone(), Variant::Default, Some(&p), 0, 1);
-        assert_eq!(r[0].provider, "Nebius AI Studio");
+        assert_eq!(r[0].provider, "Nebius");
 
         let p = prefs(json!({"order": ["together", "groq"], "allow_fallbacks": false}));
         let r = route(m.endpoints.clone(), Variant::Default, Some(&p), 0, 1);
@@ -276,7 +276,7 @@ mod tests {
         let r = route(m.endpoints.clone(), Variant::Default, Some(&p), 0, 1);
         let mut names = providers(&r);
         names.sort();
-        assert_eq!(names, vec!["DeepInfra", "Nebius AI Studio"]);
+        assert_eq!(names, vec!["DeepInfra", "Nebius"]);
         let p = prefs(json!({"only": ["nobody"]}));
         assert!(route(m.endpoints.clone(), Variant::Default, Some(&p), 0, 1).is_empty());
     }

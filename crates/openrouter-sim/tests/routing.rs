@@ -123,7 +123,7 @@ async fn provider_preferences_route() {
     let (_, v) = provider_of(&sim, m, json!({"sort": {"by": "latency"}})).await;
     assert_eq!(v["provider"], "Groq");
     let (_, v) = provider_of(&sim, m, json!({"sort": "price", "ignore": ["deepinfra"]})).await;
-    assert_eq!(v["provider"], "Nebius AI Studio");
+    assert_eq!(v["provider"], "Nebius");
     let (_, v) = provider_of(
         &sim,
         m,
