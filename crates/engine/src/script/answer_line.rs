@@ -246,11 +246,7 @@ fn hash_heading(line: &str) -> Option<Element> {
         return Some(Element::Chat);
     }
     let (inner, _) = unwrap(&text);
-    let inner = inner.to_string();
-    if let Some(Element::AdMarker { detail, .. }) = ad_marker(&inner) {
-        return Some(Element::AdMarker { detail, copy: None });
-    }
-    Some(heading(hashes, &inner))
+    Some(heading(hashes, inner))
 }
 
 fn heading(hashes: usize, text: &str) -> Element {
