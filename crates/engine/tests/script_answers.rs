@@ -428,3 +428,65 @@ fn an_empty_or_chat_only_answer_gives_no_script() {
         "Sure! Let me know if you'd like a script."
     );
 }
+
+#[test]
+fn any_mix_of_answer_lines_is_read_without_panicking_and_reads_back_as_saved() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    let mut lines: Vec<String> = [
+        "claude_chatty.md",
+        "gpt_markdown.md",
+        "gemini_bold.md",
+        "llama_caps.txt",
+        "multi_part_1.md",
+        "multi_part_2.md",
+    ]
+    .iter()
+    .flat_map(|f| fixture(f).lines().map(str::to_string).collect::<Vec<_>>())
+    .collect();
+    lines.extend(
+        [
+            "> ",
+            ">",
+            "**",
+            "[",
+            "(",
+            "**:**",
+            "[]",
+            "()",
+            "## ",
+            "# ",
+            "İSTANBUL AD:",
+            "ẞ ad",
+            "**AD",
+            "*(",
+            "Segment",
+            "Part two —",
+            "(9:15–)",
+            "(–10:00)",
+            "\u{feff}",
+            "🎙️",
+            "[ALEX",
+            "ALEX (",
+            "ALEX ():",
+            "__x__",
+            "_",
+            "***",
+        ]
+        .map(String::from),
+    );
+    let mut rng = StdRng::seed_from_u64(12);
+    for case in 0..3_000 {
+        let n = rng.gen_range(0..30);
+        let text: Vec<&str> = (0..n)
+            .map(|_| lines[rng.gen_range(0..lines.len())].as_str())
+            .collect();
+        let text = text.join("\n");
+        let out = normalise(&text, &plan());
+        assert_eq!(
+            Script::parse(&out.script.to_text()),
+            out.script,
+            "case {case}: {text:?}"
+        );
+    }
+}

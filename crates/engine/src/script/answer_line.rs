@@ -356,6 +356,10 @@ pub(super) fn is_number_word(w: &str) -> bool {
 /// `[AD]`, `AD BREAK`, `HOST-READ AD (Acme, 30s)`, `Sponsor: Acme`.
 fn ad_marker(text: &str) -> Option<Element> {
     let lower = text.to_lowercase();
+    // Positions found in the lower-case text are used in the original.
+    if lower.len() != text.len() {
+        return None;
+    }
     let words = word_spans(&lower);
     let w: Vec<&str> = words.iter().map(|(_, w)| *w).collect();
     let len = match w.as_slice() {
