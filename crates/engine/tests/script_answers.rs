@@ -490,3 +490,22 @@ fn any_mix_of_answer_lines_is_read_without_panicking_and_reads_back_as_saved() {
         );
     }
 }
+
+#[test]
+fn sub_headings_name_their_segment_and_never_take_the_next_one() {
+    let n = normalise(
+        "## Main segment 1 (2:00)\n### The committee\nALEX: Six weeks.\n\
+         ### A tangent about tractors\nSAM: A tractor!\n\
+         **MAIN SEGMENT 2**\n**The Sounds of Earth**\nSAM: Rain and wind.\n\
+         ## Outro\nALEX: Bye.\n",
+        &plan(),
+    );
+    assert_eq!(
+        outline(&n.script),
+        "## Main segment 1: The committee [Main] (120s)\nAlex: Six weeks.\n\
+         ## A tangent about tractors [Main]\nSam: A tractor!\n\
+         ## Main segment 2: The Sounds of Earth [Main]\nSam: Rain and wind.\n\
+         ## Outro [Outro]\nAlex: Bye.\n"
+    );
+    assert_eq!(n.missing, vec!["Cold open", "Intro", "Ad read 1"]);
+}

@@ -7,6 +7,7 @@
 
 use super::answer_line::{classify, is_ad_copy, Element};
 use super::cast::Cast;
+use super::markup::tame_capitals;
 use super::plan::{PlanMap, ScriptPlan};
 use super::{Line, Script, Segment, SegmentKind};
 
@@ -64,6 +65,8 @@ struct Item {
 struct Built {
     segment: Segment,
     slot: Option<usize>,
+    /// The `#` count of its heading; 0 for a bold, bracketed or plain heading, or none.
+    level: usize,
 }
 
 struct Builder {
@@ -144,9 +147,13 @@ impl Builder {
             }
         }
         match &item.el {
-            Element::Heading { text, target, .. } => {
+            Element::Heading {
+                text,
+                target,
+                hashes,
+            } => {
                 self.close_quote_ad();
-                self.open(text, *target);
+                self.open(text, *target, *hashes);
             }
             Element::AdMarker { detail, copy } => {
                 self.close_quote_ad();
@@ -188,9 +195,35 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, heading: &str, target: Option<u32>) {
+    fn open(&mut self, heading: &str, target: Option<u32>, hashes: usize) {
         self.pending = None;
         self.flush_deferred();
+        // "## Main segment 1" then "### The committee": the second names the first (or a
+        // part of it), it is not the plan's next segment.
+        if let Some(prev) = self.segments.last_mut() {
+            let deeper = hashes > 0 && prev.level > 0 && hashes > prev.level;
+            let empty = prev.segment.lines.is_empty();
+            if !self.map.names_a_segment(heading) && (deeper || (empty && prev.slot.is_some())) {
+                let title = tame_capitals(heading);
+                if empty {
+                    prev.segment.heading = format!("{}: {title}", prev.segment.heading);
+                    prev.segment.target_seconds = prev.segment.target_seconds.or(target);
+                    prev.segment.kind = SegmentKind::guess(&prev.segment.heading);
+                } else {
+                    self.segments.push(Built {
+                        segment: Segment {
+                            kind: SegmentKind::guess(&title),
+                            heading: title,
+                            target_seconds: target,
+                            lines: Vec::new(),
+                        },
+                        slot: None,
+                        level: hashes,
+                    });
+                }
+                return;
+            }
+        }
         let placed = self.map.place(heading);
         // A heading straight after another with nothing between: one heading ("## Main
         // segment 1" then "### The committee"), unless both are placed on the plan.
@@ -215,6 +248,7 @@ impl Builder {
                 lines: Vec::new(),
             },
             slot: placed.slot,
+            level: hashes,
         });
     }
 
@@ -242,6 +276,7 @@ impl Builder {
                 lines: Vec::new(),
             },
             slot: placed.slot,
+            level: 0,
         });
     }
 
@@ -267,6 +302,7 @@ impl Builder {
                     lines: Vec::new(),
                 },
                 slot: None,
+                level: 0,
             });
         }
         if let Some(last) = self.segments.last_mut() {

@@ -126,6 +126,12 @@ impl PlanMap {
         }
     }
 
+    /// True when the heading starts with a segment's label ("Segment 2", "Outro", "Ad
+    /// break"), false for a title alone ("The committee").
+    pub fn names_a_segment(&self, heading: &str) -> bool {
+        split_generic(heading).0.is_some()
+    }
+
     /// Places an ad marker that has no heading of its own.
     pub fn place_ad(&mut self, detail: Option<&str>) -> Placed {
         let placed = self.place("Ad read");
