@@ -509,3 +509,30 @@ fn sub_headings_name_their_segment_and_never_take_the_next_one() {
     );
     assert_eq!(n.missing, vec!["Cold open", "Intro", "Ad read 1"]);
 }
+
+#[test]
+fn fences_end_markers_and_bracketed_ad_breaks() {
+    let n = normalise(
+        "```markdown\n[Draft v1 — for review]\n**Total runtime: ~10 minutes | Word count: ~1,500**\n\n\
+         **[COLD OPEN]**\n*(0:30)*\nALEX: Hello there.\n\n\
+         **[AD BREAK — Lumen Coffee]**\nSAM: Lumen Coffee, roasted slow.\n\n\
+         SPONSOR MESSAGE\nSAM: And thanks to Orbit Socks.\n\n\
+         — End of script —\n```\nWant me to add a listener mailbag?",
+        &plan(),
+    );
+    assert_eq!(
+        outline(&n.script),
+        "## Cold open [ColdOpen] (30s)\nAlex: Hello there.\n\
+         ## Ad read 1: Lumen Coffee [AdRead]\nSam: Lumen Coffee, roasted slow.\n\
+         ## Ad read [AdRead]\nSam: And thanks to Orbit Socks.\n"
+    );
+    let dropped = n.dropped_text();
+    for chat in [
+        "[Draft v1 — for review]",
+        "Word count: ~1,500",
+        "— End of script —",
+        "Want me to add a listener mailbag?",
+    ] {
+        assert!(dropped.contains(chat), "{chat:?} in {dropped}");
+    }
+}

@@ -364,7 +364,9 @@ fn ad_marker(text: &str) -> Option<Element> {
     let w: Vec<&str> = words.iter().map(|(_, w)| *w).collect();
     let len = match w.as_slice() {
         ["host", "read", "ad" | "ads", ..] => 3,
-        ["ad" | "ads" | "sponsor" | "commercial", "read" | "break" | "spot", ..] => 2,
+        ["ad" | "ads" | "sponsor" | "commercial", "read" | "break" | "spot" | "message" | "segment", ..] => {
+            2
+        }
         ["mid", "roll", ..] | ["pre", "roll", ..] => 2,
         ["ad" | "ads" | "advertisement" | "sponsor" | "sponsored" | "midroll", ..] => 1,
         _ => return None,

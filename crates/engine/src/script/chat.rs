@@ -81,6 +81,10 @@ const OPENINGS: &[&str] = &[
     "part 3 of",
     "part three of",
     "and here's",
+    "draft v",
+    "first draft",
+    "revised draft",
+    "draft for review",
 ];
 
 /// Phrases that mark chat wherever they appear in a line.

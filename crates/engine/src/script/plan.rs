@@ -66,6 +66,7 @@ const LABEL_WORDS: &[&str] = &[
     "commercial",
     "host",
     "spot",
+    "message",
     "no",
 ];
 
