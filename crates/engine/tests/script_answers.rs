@@ -536,3 +536,19 @@ fn fences_end_markers_and_bracketed_ad_breaks() {
         assert!(dropped.contains(chat), "{chat:?} in {dropped}");
     }
 }
+
+#[test]
+fn a_saved_script_read_again_is_unchanged() {
+    for name in [
+        "claude_chatty.md",
+        "gpt_markdown.md",
+        "gemini_bold.md",
+        "llama_caps.txt",
+        "terse.md",
+    ] {
+        let once = normalise(&fixture(name), &plan());
+        let twice = normalise(&once.script.to_text(), &plan());
+        assert_eq!(twice.script, once.script, "{name}");
+        assert!(twice.dropped.is_empty(), "{name}: {:?}", twice.dropped);
+    }
+}
