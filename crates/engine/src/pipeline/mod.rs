@@ -12,6 +12,7 @@ pub mod quality;
 pub mod report;
 pub mod research;
 pub mod runner;
+pub mod script_answer;
 pub mod stage;
 
 pub use episode::{Episode, EpisodeBrief, EpisodeStatus, Format, Segments};
@@ -23,6 +24,9 @@ use crate::ErrorCode;
 
 /// Migration 3: episodes, notes, artifacts, stage runs, verdicts, alerts.
 pub const SCHEMA_V3: &str = include_str!("schema_v3.sql");
+
+/// Migration 6: the raw answer behind each script version and the chat taken off it.
+pub const SCHEMA_ANSWERS: &str = include_str!("schema_v6_answers.sql");
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {

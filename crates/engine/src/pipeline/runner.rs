@@ -559,6 +559,9 @@ impl Runner {
                             cached: acc.all_cached(),
                         },
                     )?;
+                    if let Some(answer) = &acc.answer {
+                        super::script_answer::save(store.conn(), art.id, answer)?;
+                    }
                     self.finish_run(
                         &store,
                         run_id,
@@ -963,6 +966,7 @@ impl Runner {
             .clamp(1, segments.len().max(1));
         let per_part = segments.len().div_ceil(parts);
         let mut script = String::new();
+        let mut answers: Vec<String> = Vec::new();
         for (i, group) in segments.chunks(per_part.max(1)).enumerate() {
             let words = target * group.len() as u32 / segments.len().max(1) as u32;
             let max_tokens = settings.max_tokens.max(words_to_tokens(words)).min(16_000);
@@ -992,8 +996,12 @@ impl Runner {
                 )
                 .await?;
             script.push_str(c.text.trim());
+            answers.push(c.text);
         }
-        Ok(script)
+        // Each part's chat is taken off on its own; the clean script is what is saved.
+        let (content, answer) = super::script_answer::clean_script(&ep.brief, &answers);
+        acc.answer = Some(answer);
+        Ok(content)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1163,15 +1171,16 @@ impl Runner {
         acc.cost_units += racc.cost_units;
         acc.calls += racc.calls;
         self.flush(Stage::Script).await?;
+        let (rewritten, answer) = super::script_answer::clean_script(&ep.brief, &[&c.text]);
         {
             let store = lock(&self.store);
-            artifacts::save(
+            let art = artifacts::save(
                 store.conn(),
                 &ep.id,
                 &NewArtifact {
                     stage: Stage::Script,
                     kind: ArtifactKind::Rewrite,
-                    content: c.text.trim(),
+                    content: &rewritten,
                     input_hash: &script_art.input_hash,
                     model: Some(&c.model),
                     cost_units: racc.cost_units,
@@ -1179,6 +1188,7 @@ impl Runner {
                     cached: racc.all_cached(),
                 },
             )?;
+            super::script_answer::save(store.conn(), art.id, &answer)?;
         }
         // Check the rewrite too, so its verdict is known and a later run reuses it.
         let notes_v = notes.to_vec();
@@ -1186,15 +1196,7 @@ impl Runner {
         let mut qacc = StageAcc::default();
         match self
             .check(
-                ep,
-                &notes_v,
-                c.text.trim(),
-                &qsettings,
-                false,
-                stream,
-                cancel,
-                emit,
-                warned,
+                ep, &notes_v, &rewritten, &qsettings, false, stream, cancel, emit, warned,
                 &mut qacc,
             )
             .await
@@ -1246,6 +1248,8 @@ pub(super) struct StageAcc {
     pub model: Option<String>,
     /// Text finished so far (kept as a draft if the stage is cancelled).
     pub text: String,
+    /// A script answer as it arrived and the chat taken off it, kept beside the output.
+    pub answer: Option<super::script_answer::RawAnswer>,
 }
 
 impl StageAcc {

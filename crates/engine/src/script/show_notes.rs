@@ -136,11 +136,11 @@ fn chapter_title(segment: &Segment) -> String {
     if let Some(pos) = heading.find([':', '—', '–']) {
         let label = heading[..pos].trim().to_lowercase();
         let rest = heading[pos..].trim_start_matches([':', '—', '–']).trim();
-        let generic = label == "main"
-            || label == "main segment"
+        // "Main", "Main segment 2", "Segment 2", "Part two".
+        let bare = label.strip_prefix("main").map_or(label.as_str(), str::trim);
+        let generic = bare.is_empty()
             || ["segment", "part", "section", "act"].iter().any(|w| {
-                label
-                    .strip_prefix(w)
+                bare.strip_prefix(w)
                     .is_some_and(|n| n.trim().chars().all(|c| c.is_alphanumeric()))
             });
         if generic && !rest.is_empty() {
@@ -200,6 +200,10 @@ mod tests {
         };
         assert_eq!(chapter_title(&seg("Main: The launch")), "The launch");
         assert_eq!(chapter_title(&seg("Segment 2 — The record")), "The record");
+        assert_eq!(
+            chapter_title(&seg("Main segment 2: The record")),
+            "The record"
+        );
         assert_eq!(chapter_title(&seg("Why: a question")), "Why: a question");
         assert_eq!(chapter_title(&seg("")), "Main");
     }

@@ -35,4 +35,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dashboard running totals",
         sql: crate::usage::SCHEMA_ROLLUP,
     },
+    Migration {
+        version: 6,
+        name: "raw script answers and the chat taken off them",
+        sql: crate::pipeline::SCHEMA_ANSWERS,
+    },
 ];

@@ -43,15 +43,19 @@ impl Fonts {
     }
 
     /// The text with every character the font cannot draw replaced by "�", so the PDF never
-    /// holds invisible glyphs.
+    /// holds invisible glyphs; emoji the font cannot draw are left out instead, since a "�"
+    /// in their place reads as damage.
     pub(crate) fn drawable(&self, text: &str, bold: bool) -> String {
         let font = self.font(bold);
         text.chars()
-            .map(|c| {
+            .filter(|&c| !is_emoji_joiner(c))
+            .filter_map(|c| {
                 if font.lookup_glyph_index(u32::from(c)).is_some() {
-                    c
+                    Some(c)
+                } else if is_emoji(c) {
+                    None
                 } else {
-                    MISSING
+                    Some(MISSING)
                 }
             })
             .collect()
@@ -71,4 +75,21 @@ impl Fonts {
             .sum();
         units as f32 / units_per_em * size
     }
+}
+
+/// Pictographs, dingbats, flags and the other blocks emoji come from.
+fn is_emoji(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x1F000..=0x1FAFF | 0x2300..=0x23FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x3030 | 0x303D
+    )
+}
+
+/// Characters that only join or style emoji (zero-width joiner, variation selectors, the
+/// keycap mark, tag characters): invisible on their own.
+fn is_emoji_joiner(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x200D | 0xFE00..=0xFE0F | 0x20E3 | 0xE0020..=0xE007F
+    )
 }
