@@ -552,3 +552,19 @@ fn a_saved_script_read_again_is_unchanged() {
         assert!(twice.dropped.is_empty(), "{name}: {:?}", twice.dropped);
     }
 }
+
+#[test]
+fn a_quoted_ad_inside_a_segment_becomes_the_ad_read_after_it() {
+    let n = normalise(
+        "## Main segment 1: The committee\nALEX: Six weeks.\n\
+         > This episode is brought to you by Acme Telescopes.\n> Use code SIGNAL.\n\
+         SAM: Back to the record.\n\n## Main segment 2\nALEX: The sounds.\n",
+        &plan(),
+    );
+    assert_eq!(
+        outline(&n.script),
+        "## Main segment 1: The committee [Main]\nAlex: Six weeks.\nSam: Back to the record.\n\
+         ## Ad read 1 [AdRead]\n[This episode is brought to you by Acme Telescopes.]\n[Use code SIGNAL.]\n\
+         ## Main segment 2 [Main]\nAlex: The sounds.\n"
+    );
+}
