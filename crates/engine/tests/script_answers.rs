@@ -358,6 +358,14 @@ fn speakers_are_shown_as_the_producer_typed_them() {
     plan.hosts = vec!["Alex Rivera".into(), "Sam O'Neil".into()];
     let n = normalise(&fixture("llama_caps.txt"), &plan);
     assert_eq!(n.script.speakers(), vec!["Alex Rivera", "Sam O'Neil"]);
+    // Typed in lower case, the names survive the text form the script is saved in.
+    plan.hosts = vec!["alex".into(), "sam".into()];
+    let n = normalise(&fixture("llama_caps.txt"), &plan);
+    assert_eq!(n.script.speakers(), vec!["alex", "sam"]);
+    assert!(n
+        .script
+        .to_text()
+        .contains("**sam:** And on it, a baby crying."));
 
     let interview = ScriptPlan {
         hosts: vec!["Maya".into()],
