@@ -576,3 +576,19 @@ fn a_quoted_ad_inside_a_segment_becomes_the_ad_read_after_it() {
          ## Main segment 2 [Main]\nAlex: The sounds.\n"
     );
 }
+
+#[test]
+fn note_labels_after_facts_are_kept_for_the_fact_check() {
+    let n = normalise(
+        "## Main segment 1\n**ALEX:** The committee had six weeks [n1].\n\
+         SAM: And chose 116 images [n1, n3]. *[laughs]* Wild.\n",
+        &plan(),
+    );
+    assert_eq!(
+        n.script.segments[0].lines,
+        vec![
+            Line::spoken("Alex", "The committee had six weeks [n1]."),
+            Line::spoken("Sam", "And chose 116 images [n1, n3]. (laughs) Wild."),
+        ]
+    );
+}
