@@ -358,6 +358,14 @@ fn speakers_are_shown_as_the_producer_typed_them() {
     plan.hosts = vec!["Alex Rivera".into(), "Sam O'Neil".into()];
     let n = normalise(&fixture("llama_caps.txt"), &plan);
     assert_eq!(n.script.speakers(), vec!["Alex Rivera", "Sam O'Neil"]);
+    // Typed in lower case, the names survive the text form the script is saved in.
+    plan.hosts = vec!["alex".into(), "sam".into()];
+    let n = normalise(&fixture("llama_caps.txt"), &plan);
+    assert_eq!(n.script.speakers(), vec!["alex", "sam"]);
+    assert!(n
+        .script
+        .to_text()
+        .contains("**sam:** And on it, a baby crying."));
 
     let interview = ScriptPlan {
         hosts: vec!["Maya".into()],
@@ -551,4 +559,36 @@ fn a_saved_script_read_again_is_unchanged() {
         assert_eq!(twice.script, once.script, "{name}");
         assert!(twice.dropped.is_empty(), "{name}: {:?}", twice.dropped);
     }
+}
+
+#[test]
+fn a_quoted_ad_inside_a_segment_becomes_the_ad_read_after_it() {
+    let n = normalise(
+        "## Main segment 1: The committee\nALEX: Six weeks.\n\
+         > This episode is brought to you by Acme Telescopes.\n> Use code SIGNAL.\n\
+         SAM: Back to the record.\n\n## Main segment 2\nALEX: The sounds.\n",
+        &plan(),
+    );
+    assert_eq!(
+        outline(&n.script),
+        "## Main segment 1: The committee [Main]\nAlex: Six weeks.\nSam: Back to the record.\n\
+         ## Ad read 1 [AdRead]\n[This episode is brought to you by Acme Telescopes.]\n[Use code SIGNAL.]\n\
+         ## Main segment 2 [Main]\nAlex: The sounds.\n"
+    );
+}
+
+#[test]
+fn note_labels_after_facts_are_kept_for_the_fact_check() {
+    let n = normalise(
+        "## Main segment 1\n**ALEX:** The committee had six weeks [n1].\n\
+         SAM: And chose 116 images [n1, n3]. *[laughs]* Wild.\n",
+        &plan(),
+    );
+    assert_eq!(
+        n.script.segments[0].lines,
+        vec![
+            Line::spoken("Alex", "The committee had six weeks [n1]."),
+            Line::spoken("Sam", "And chose 116 images [n1, n3]. (laughs) Wild."),
+        ]
+    );
 }

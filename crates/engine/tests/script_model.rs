@@ -152,6 +152,7 @@ const PIECES: &[&str] = &[
     "[3:00]",
     "(0:45)",
     "**ALEX:**",
+    "**sam:**",
     "ALEX:",
     "Main: The launch",
     "\u{feff}",

@@ -223,7 +223,8 @@ fn bracketed(line: &str) -> Option<&str> {
 
 /// `NAME: text`, `**NAME:** text`, `**NAME**: text`, `NAME (laughing): text`.
 fn speaker_line(line: &str) -> Option<Line> {
-    let (name_part, text) = if let Some((name_part, text)) = bold_name(line) {
+    let bold = bold_name(line);
+    let (name_part, text) = if let Some((name_part, text)) = bold {
         (name_part, text)
     } else {
         let colon = line.find(':')?;
@@ -234,7 +235,9 @@ fn speaker_line(line: &str) -> Option<Line> {
         return None;
     }
     let (name, aside) = split_aside(name_part.trim())?;
-    if !is_name(name) {
+    // A bold label is a speaker's label however the name is written ("**sam:**"), so a
+    // name the producer typed in lower case survives the text form.
+    if !is_name(name, bold.is_some()) {
         return None;
     }
     let text = text.trim();
@@ -280,8 +283,16 @@ fn split_aside(name_part: &str) -> Option<(&str, Option<&str>)> {
     }
 }
 
-/// A person's name or role label as scripts write them: one to four capitalised words.
-fn is_name(name: &str) -> bool {
+/// True when a speaker's name needs a bold label (`**sam:**`) to read back as a speaker:
+/// a name in lower case. A capitalised name, or a text that is no name at all, is written
+/// plain.
+pub(super) fn needs_bold_label(name: &str) -> bool {
+    !is_name(name, false) && is_name(name, true)
+}
+
+/// A person's name or role label as scripts write them: one to four capitalised words
+/// (any case when `any_case`).
+fn is_name(name: &str, any_case: bool) -> bool {
     let chars = name.chars().count();
     if chars == 0 || chars > MAX_NAME_CHARS {
         return false;
@@ -299,12 +310,13 @@ fn is_name(name: &str) -> bool {
     if words.len() > MAX_NAME_WORDS || words.iter().any(|w| w.is_empty()) {
         return false;
     }
-    let capitalised = words.iter().all(|w| {
-        NAME_PARTICLES.contains(w)
-            || w.chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '&')
-    });
+    let capitalised = any_case
+        || words.iter().all(|w| {
+            NAME_PARTICLES.contains(w)
+                || w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '&')
+        });
     capitalised && !NOT_SPEAKERS.contains(&name.to_lowercase().as_str())
 }
 

@@ -1,7 +1,7 @@
 //! Writing a [`Script`] back to the text form [`Script::parse`] reads, so a script survives
 //! the round trip through the editor and through a model's revision.
 
-use super::parse::{classify, Item};
+use super::parse::{classify, needs_bold_label, Item};
 use super::timing::format_clock;
 use super::{Line, Script, SegmentKind};
 
@@ -58,10 +58,16 @@ pub(crate) fn line_text(line: &Line) -> String {
     match &line.speaker {
         Some(name) => {
             let name = one_line(name);
-            if text.is_empty() {
-                format!("{name}:")
+            // "sam" as the producer typed it reads back only as a bold label.
+            let label = if needs_bold_label(&name) {
+                format!("**{name}:**")
             } else {
-                format!("{name}: {text}")
+                format!("{name}:")
+            };
+            if text.is_empty() {
+                label
+            } else {
+                format!("{label} {text}")
             }
         }
         None => {
