@@ -35,4 +35,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dashboard running totals",
         sql: crate::usage::SCHEMA_ROLLUP,
     },
+    Migration {
+        version: 6,
+        name: "run leases",
+        sql: crate::pipeline::run_lease::SCHEMA_V6,
+    },
 ];
