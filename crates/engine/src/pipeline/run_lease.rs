@@ -189,8 +189,7 @@ pub fn busy_since(conn: &Connection, episode_id: &str) -> Result<Option<String>,
 }
 
 /// Checks the lease is free (or its holder gone) and writes it, in the caller's transaction.
-fn write(conn: &Connection, episode_id: &str, token: &str) -> Result<(), LeaseError> {
-    let tx = conn;
+fn write(tx: &Connection, episode_id: &str, token: &str) -> Result<(), LeaseError> {
     let exists: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM episodes WHERE id = ?1)",
         [episode_id],
@@ -199,7 +198,7 @@ fn write(conn: &Connection, episode_id: &str, token: &str) -> Result<(), LeaseEr
     if !exists {
         return Err(LeaseError::NotFound);
     }
-    if let Some(h) = read(&tx, episode_id)? {
+    if let Some(h) = read(tx, episode_id)? {
         match gone(&h) {
             None => {
                 return Err(LeaseError::Busy {
@@ -283,19 +282,15 @@ fn keep_alive(path: &Path, episode_id: &str, token: &str, stop: &mpsc::Receiver<
         }
     };
     let _ = conn.busy_timeout(Duration::from_secs(10));
-    loop {
-        match stop.recv_timeout(HEARTBEAT_EVERY) {
-            Err(RecvTimeoutError::Timeout) => {
-                match conn.execute(
-                    "UPDATE run_leases SET heartbeat_ms = ?3 WHERE episode_id = ?1 AND token = ?2",
-                    params![episode_id, token, now_ms()],
-                ) {
-                    Ok(0) => tracing::warn!(episode = %episode_id, "the run lease was taken over"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "the run lease's heartbeat failed"),
-                }
-            }
-            _ => break,
+    // Beats until the run ends (a message, or the lease dropped with its sender).
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(HEARTBEAT_EVERY) {
+        match conn.execute(
+            "UPDATE run_leases SET heartbeat_ms = ?3 WHERE episode_id = ?1 AND token = ?2",
+            params![episode_id, token, now_ms()],
+        ) {
+            Ok(0) => tracing::warn!(episode = %episode_id, "the run lease was taken over"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the run lease's heartbeat failed"),
         }
     }
     match conn.execute(
