@@ -407,6 +407,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         // The episode is changed only under its lease.
         let held = lease.as_ref().map(|l| l.episode_id().to_string());
         if let Some(e) = existing.as_ref().filter(|e| held.as_ref() != Some(&e.id)) {
+            report.episode_id = Some(e.id.clone());
             match crate::pipeline::run_lease::take_in(&tx, &e.id) {
                 Ok(l) => lease = Some(l),
                 Err(err) => return lease_refused(report, err),
