@@ -49,7 +49,7 @@ impl From<rusqlite::Error> for IpcError {
     fn from(err: rusqlite::Error) -> Self {
         IpcError::new(
             ErrorCode::Database,
-            format!("Castwright's database reported an error: {err}"),
+            castwright_engine::store::plain_words(&err),
         )
     }
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use castwright_engine::connections::other::{self, OtherError};
 use castwright_engine::gateway::Client;
-use castwright_engine::pipeline::Runner;
+use castwright_engine::pipeline::{run_lease, Runner};
 use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use castwright_engine::secrets::{Keychain, OPENROUTER_ACCOUNT};
 use castwright_engine::settings::{self, ConnectionChoice};
@@ -170,10 +170,18 @@ impl AppState {
     pub fn begin_run(&self, episode_id: &str) -> Result<CancellationToken, IpcError> {
         let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
         if runs.contains_key(episode_id) {
-            return Err(IpcError::new(
-                ErrorCode::InvalidInput,
-                "This episode is already running.",
-            ));
+            // Another window of this app runs it: the same words as for another process.
+            let since = self
+                .db()
+                .ok()
+                .and_then(|db| run_lease::busy_since(db.conn(), episode_id).ok().flatten())
+                .unwrap_or_else(|| {
+                    run_lease::local_time(&castwright_engine::clock::stamp(
+                        castwright_engine::clock::now(),
+                    ))
+                });
+            let busy = run_lease::LeaseError::Busy { started: since };
+            return Err(IpcError::new(ErrorCode::EpisodeBusy, busy.to_string()));
         }
         let token = CancellationToken::new();
         runs.insert(episode_id.to_string(), token.clone());

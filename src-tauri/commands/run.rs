@@ -4,9 +4,10 @@
 use castwright_engine::pipeline::estimate::{self, Estimate};
 use castwright_engine::pipeline::report::{self, CostReport};
 use castwright_engine::pipeline::{
-    episode, notes_store, ProgressEvent, RunOptions, Stage, StageOutcome,
+    episode, notes_store, run_lease, ProgressEvent, RunOptions, Stage, StageOutcome,
 };
 use castwright_engine::routing::Chain;
+use castwright_engine::ErrorCode;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -96,8 +97,14 @@ pub struct RunState {
 #[specta::specta]
 pub fn run_state(state: State<'_, AppState>, episode_id: String) -> Result<RunState, IpcError> {
     let running = state.is_running(&episode_id);
+    let db = state.db()?;
+    // A run in another window or a command is going on, not cut short.
+    let elsewhere = run_lease::busy_since(db.conn(), &episode_id)
+        .map_err(|e| IpcError::new(ErrorCode::Database, e.to_string()))?
+        .is_some();
     let interrupted: bool = !running
-        && state.db()?.conn().query_row(
+        && !elsewhere
+        && db.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM stage_runs WHERE episode_id = ?1 AND status IN ('running', 'cancelled')
                 AND id = (SELECT MAX(id) FROM stage_runs WHERE episode_id = ?1))",
             [&episode_id],

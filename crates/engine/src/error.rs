@@ -32,6 +32,8 @@ pub enum ErrorCode {
     AllModelsFailed,
     /// The producer stopped the run; the text so far is kept.
     Cancelled,
+    /// The episode is being run in another window or by a command: wait for it.
+    EpisodeBusy,
     /// A bug or an unexpected condition; the message says what to try.
     Internal,
 }
@@ -50,6 +52,7 @@ impl ErrorCode {
             ErrorCode::BudgetRefused => "budget_refused",
             ErrorCode::AllModelsFailed => "all_models_failed",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::EpisodeBusy => "episode_busy",
             ErrorCode::Internal => "internal",
         }
     }

@@ -31,6 +31,7 @@ pub mod exit {
     pub const KEY: i32 = 4;
     pub const ALL_FAILED: i32 = 5;
     pub const DATABASE: i32 = 6;
+    pub const BUSY: i32 = 7;
     pub const INTERRUPTED: i32 = 130;
 }
 
@@ -272,6 +273,11 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         Ok(s) => Arc::new(Mutex::new(s)),
         Err(e) => return fail(report, exit::DATABASE, "database", e.to_string()),
     };
+    // An episode that runs elsewhere is refused before anything is sent.
+    let mut lease = match crate::pipeline::run_lease::for_command(&store, args.episode.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return lease_refused(report, e),
+    };
     let settings = match crate::settings::load(&data_dir) {
         Ok(loaded) => {
             if let Some(notice) = &loaded.notice {
@@ -456,22 +462,69 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
     };
     let ep = {
         let guard = store.lock().unwrap_or_else(|e| e.into_inner());
+        // Select-or-create as one step, so commands started together share one episode.
+        let tx = match rusqlite::Transaction::new_unchecked(
+            guard.conn(),
+            rusqlite::TransactionBehavior::Immediate,
+        ) {
+            Ok(tx) => tx,
+            Err(e) => {
+                return fail(
+                    report,
+                    exit::DATABASE,
+                    "database",
+                    crate::store::plain_words(&e),
+                )
+            }
+        };
         let existing = match &args.episode {
-            Some(name) => match episode::find_by_title(guard.conn(), name) {
+            Some(name) => match episode::find_by_title(&tx, name) {
                 Ok(e) => e,
                 Err(e) => return fail(report, exit::DATABASE, "database", e.to_string()),
             },
             None => None,
         };
+        // The episode is changed only under its lease.
+        let held = lease.as_ref().map(|l| l.episode_id().to_string());
+        if let Some(e) = existing.as_ref().filter(|e| held.as_ref() != Some(&e.id)) {
+            report.episode_id = Some(e.id.clone());
+            match crate::pipeline::run_lease::take_in(&tx, &e.id) {
+                Ok(l) => lease = Some(l),
+                Err(err) => return lease_refused(report, err),
+            }
+        }
         let r = match existing {
-            Some(e) => episode::update_brief(guard.conn(), &e.id, &brief)
-                .and_then(|e| episode::set_plan(guard.conn(), &e.id, &plan)),
-            None => episode::create(guard.conn(), &brief, &profile.id, &plan),
+            Some(e) => episode::update_brief(&tx, &e.id, &brief)
+                .and_then(|e| episode::set_plan(&tx, &e.id, &plan)),
+            None => episode::create(&tx, &brief, &profile.id, &plan),
         };
-        match r {
+        let ep = match r {
             Ok(e) => e,
             Err(e) => return fail(report, exit::BAD_INPUT, "bad_input", e.to_string()),
+        };
+        if lease.is_none() {
+            match crate::pipeline::run_lease::take_in(&tx, &ep.id) {
+                Ok(l) => lease = Some(l),
+                Err(err) => return lease_refused(report, err),
+            }
         }
+        if let Err(e) = tx.commit() {
+            return fail(
+                report,
+                exit::DATABASE,
+                "database",
+                crate::store::plain_words(&e),
+            );
+        }
+        ep
+    };
+    let Some(lease) = lease else {
+        return fail(
+            report,
+            exit::INTERNAL,
+            "internal",
+            "The episode's run could not be started.",
+        );
     };
     report.episode_id = Some(ep.id.clone());
     {
@@ -509,8 +562,8 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
     let spent_before = episode_spend(&store, &ep.id);
     let mut emit = |ev: ProgressEvent| print_progress(&ev);
     let result = runner
-        .run(
-            &ep.id,
+        .run_leased(
+            &lease,
             &RunOptions {
                 stream: true,
                 ..RunOptions::default()
@@ -659,6 +712,7 @@ fn run_exit_code(e: &RunError) -> i32 {
         RunError::Pipeline(pipeline::PipelineError::NotFound(_)) => exit::BAD_INPUT,
         RunError::Pipeline(pipeline::PipelineError::Store(_)) => exit::DATABASE,
         RunError::OverEstimate { .. } => exit::BUDGET,
+        RunError::Busy(_) => exit::BUSY,
         RunError::Call { error, .. } => match error {
             CallError::Budget(crate::budget::BudgetError::Refused { .. }) => exit::BUDGET,
             CallError::Budget(_) | CallError::Store(_) | CallError::Records(_) => exit::DATABASE,
@@ -671,6 +725,16 @@ fn run_exit_code(e: &RunError) -> i32 {
             CallError::Cancelled { .. } => exit::INTERRUPTED,
             CallError::NoPrices { .. } => exit::BUDGET,
         },
+    }
+}
+
+/// The episode runs elsewhere (exit 7), or its lease could not be read.
+fn lease_refused(report: &mut Report, e: crate::pipeline::run_lease::LeaseError) -> i32 {
+    use crate::pipeline::run_lease::LeaseError;
+    match e {
+        LeaseError::Busy { .. } => fail(report, exit::BUSY, "episode_busy", e.to_string()),
+        LeaseError::NotFound => fail(report, exit::BAD_INPUT, "not_found", e.to_string()),
+        LeaseError::Store(_) => fail(report, exit::DATABASE, "database", e.to_string()),
     }
 }
 

@@ -568,6 +568,8 @@ export type ErrorCode =
 "all_models_failed" | 
 /**  The producer stopped the run; the text so far is kept. */
 "cancelled" | 
+/**  The episode is being run in another window or by a command: wait for it. */
+"episode_busy" | 
 /**  A bug or an unexpected condition; the message says what to try. */
 "internal";
 

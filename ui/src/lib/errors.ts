@@ -17,6 +17,7 @@ const KNOWN: Record<ErrorCode, true> = {
   budget_refused: true,
   all_models_failed: true,
   cancelled: true,
+  episode_busy: true,
   internal: true,
 };
 const ERROR_CODES = Object.keys(KNOWN) as readonly ErrorCode[];

@@ -176,6 +176,18 @@ describe("episode workspace", () => {
     expect(engine.called("open_link")[0]?.args).toEqual({ link: "add_credits" });
   });
 
+  it("says calmly that another window or a command is producing the episode", async () => {
+    const { engine, user } = setup();
+    const busy =
+      "This episode is being produced in another window or by a command (started 14:02). Wait for it, or stop it there.";
+    engine.handlers.set("run_episode", () => Promise.reject({ code: "episode_busy", message: busy }));
+    await screen.findByTestId("estimate");
+    await user.click(screen.getByTestId("run"));
+    expect(await screen.findByTestId("run-error")).toHaveTextContent(busy);
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(engine.called("run_episode")).toHaveLength(2));
+  });
+
   it("offers Resume after a run was cut short", async () => {
     const { engine } = setup();
     engine.handlers.set("run_state", () => ({ running: false, interrupted: true }));

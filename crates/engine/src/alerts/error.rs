@@ -4,7 +4,7 @@ use crate::ErrorCode;
 pub enum AlertError {
     #[error("That alert no longer exists. It may have been cleared already.")]
     NotFound { id: u32 },
-    #[error("Castwright's database reported an error while handling alerts: {0}")]
+    #[error("{}", crate::store::plain_words(.0))]
     Store(#[from] rusqlite::Error),
 }
 

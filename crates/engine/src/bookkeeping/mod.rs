@@ -62,7 +62,7 @@ const CHECKPOINT_EVERY: u32 = 64;
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum BookkeepingError {
     #[error(
-        "Castwright could not save {count} of its spending records ({first}). The money stays \
+        "Castwright could not save {count} of its spending records. The money stays \
          held against the limits until the episode runs again. Check that the disk has room and \
          that Castwright's data folder can be written, then run the episode again."
     )]

@@ -65,7 +65,7 @@ pub enum BudgetError {
         needed_units: i64,
         left_units: i64,
     },
-    #[error("The spending records could not be updated: {0}")]
+    #[error("The spending records could not be updated. {}", crate::store::plain_words(.0))]
     Store(#[from] rusqlite::Error),
 }
 

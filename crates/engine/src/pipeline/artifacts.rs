@@ -71,18 +71,15 @@ pub fn save(
     episode_id: &str,
     a: &NewArtifact<'_>,
 ) -> Result<Artifact, PipelineError> {
-    let version: u32 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM artifacts WHERE episode_id = ?1 AND stage = ?2",
-        params![episode_id, a.stage.as_str()],
-        |r| r.get(0),
-    )?;
+    // The version is allocated by the statement that writes the row, so two writers (a run
+    // and an edit, a window and a command) can never pick the same number.
     conn.execute(
         "INSERT INTO artifacts (episode_id, stage, version, kind, content, input_hash, model, cost_units, calls, cached, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         SELECT ?1, ?2, COALESCE(MAX(version), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+         FROM artifacts WHERE episode_id = ?1 AND stage = ?2",
         params![
             episode_id,
             a.stage.as_str(),
-            version,
             a.kind.as_str(),
             a.content,
             a.input_hash,

@@ -11,6 +11,7 @@ pub mod prompts;
 pub mod quality;
 pub mod report;
 pub mod research;
+pub mod run_lease;
 pub mod runner;
 pub mod script_answer;
 pub mod stage;
@@ -34,7 +35,7 @@ pub enum PipelineError {
     Invalid(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("Castwright's database reported an error: {0}")]
+    #[error("{}", crate::store::plain_words(.0))]
     Store(#[from] rusqlite::Error),
 }
 

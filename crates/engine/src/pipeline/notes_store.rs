@@ -41,17 +41,13 @@ pub struct StoredNote {
 
 /// Adds a note at the end; returns false when the same content is already in the episode.
 pub fn add(conn: &Connection, episode_id: &str, note: &NoteInput) -> Result<bool, PipelineError> {
-    let next: u32 = conn.query_row(
-        "SELECT COALESCE(MAX(position), -1) + 1 FROM notes WHERE episode_id = ?1",
-        [episode_id],
-        |r| r.get(0),
-    )?;
+    // The position is allocated by the statement that writes the row (see artifacts::save).
     let n = conn.execute(
         "INSERT OR IGNORE INTO notes (episode_id, position, source_name, path, hash, text, word_count, preview, warning, added_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         SELECT ?1, COALESCE(MAX(position), -1) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+         FROM notes WHERE episode_id = ?1",
         params![
             episode_id,
-            next,
             note.source_name,
             note.path,
             note.hash,
@@ -139,7 +135,8 @@ pub fn reorder(
     episode_id: &str,
     note_ids: &[u32],
 ) -> Result<(), PipelineError> {
-    let tx = conn.transaction()?;
+    // Immediate: it reads then writes, and another process may write in between.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut current: Vec<u32> = {
         let mut stmt = tx.prepare("SELECT id FROM notes WHERE episode_id = ?1")?;
         let rows = stmt.query_map([episode_id], |r| r.get(0))?;

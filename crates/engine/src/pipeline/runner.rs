@@ -72,6 +72,20 @@ pub enum RunError {
          choose cheaper models, or make the episode shorter. Nothing was spent."
     )]
     OverEstimate { needed: String, left: String },
+    /// Another window or a command runs this episode (see `run_lease`).
+    #[error("{0}")]
+    Busy(super::run_lease::LeaseError),
+}
+
+impl From<super::run_lease::LeaseError> for RunError {
+    fn from(e: super::run_lease::LeaseError) -> Self {
+        use super::run_lease::LeaseError as L;
+        match e {
+            L::Busy { .. } => RunError::Busy(e),
+            L::NotFound => PipelineError::NotFound(e.to_string()).into(),
+            L::Store(s) => PipelineError::Store(s).into(),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for RunError {
@@ -230,7 +244,9 @@ impl Runner {
         })
     }
 
-    /// Runs the episode to the end (or until a stage fails, is refused or is cancelled).
+    /// Runs the episode to the end (or until a stage fails, is refused or is cancelled),
+    /// first taking its run lease: a run of an episode that runs elsewhere is refused before
+    /// anything is sent or reserved.
     pub async fn run(
         &self,
         episode_id: &str,
@@ -238,6 +254,20 @@ impl Runner {
         cancel: &CancellationToken,
         emit: &mut Emit<'_>,
     ) -> Result<RunResult, RunError> {
+        let lease = super::run_lease::acquire(&self.store, episode_id)?;
+        self.run_leased(&lease, opts, cancel, emit).await
+    }
+
+    /// [`Runner::run`] under a lease the caller already took (`castwright produce` takes it
+    /// before it touches the episode).
+    pub async fn run_leased(
+        &self,
+        lease: &super::run_lease::RunLease,
+        opts: &RunOptions,
+        cancel: &CancellationToken,
+        emit: &mut Emit<'_>,
+    ) -> Result<RunResult, RunError> {
+        let episode_id = lease.episode_id();
         // Bookkeeping of earlier calls (another run, a privacy check) first: the totals read
         // below, and releasing what killed runs held, must not race it.
         if let Err(e) = self.router.flush().await {
@@ -435,6 +465,9 @@ impl Runner {
         warned: &mut bool,
         verdict: &mut Option<Verdict>,
     ) -> Result<StageOutcome, RunError> {
+        // The reuse check and the stage's save happen under the lease: no one else can be
+        // paying for this stage meanwhile.
+        super::run_lease::confirm(lock(&self.store).conn(), &ep.id)?;
         let input_hash = self.input_hash(ep, stage, notes)?;
         let settings = ep.plan.get(stage).clone();
         let forced = opts.rerun == Some(stage);
@@ -1341,6 +1374,7 @@ impl RunError {
         match self {
             RunError::Pipeline(p) => p.code(),
             RunError::OverEstimate { .. } => C::BudgetRefused,
+            RunError::Busy(_) => C::EpisodeBusy,
             RunError::Call { error, .. } => match error {
                 CallError::Budget(budget::BudgetError::Refused { .. })
                 | CallError::NoPrices { .. } => C::BudgetRefused,

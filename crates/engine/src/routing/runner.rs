@@ -146,7 +146,7 @@ pub enum CallError {
          connection."
     )]
     NoPrices { model: String },
-    #[error("Castwright's spending records could not be written: {0}")]
+    #[error("Castwright's spending records could not be written. {}", crate::store::plain_words(.0))]
     Store(#[from] rusqlite::Error),
     #[error(transparent)]
     Records(#[from] BookkeepingError),

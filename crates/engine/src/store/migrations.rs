@@ -40,4 +40,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "raw script answers and the chat taken off them",
         sql: crate::pipeline::SCHEMA_ANSWERS,
     },
+    Migration {
+        version: 7,
+        name: "run leases",
+        sql: crate::pipeline::run_lease::SCHEMA,
+    },
 ];

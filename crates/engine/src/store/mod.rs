@@ -9,6 +9,6 @@ mod error;
 mod migrations;
 mod open;
 
-pub use error::StoreError;
+pub use error::{plain_words, StoreError};
 pub use migrations::{Migration, MIGRATIONS};
 pub use open::{open_background, schema_version, Store};

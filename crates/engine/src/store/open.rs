@@ -137,6 +137,10 @@ fn check_existing(path: &Path) -> Result<(), StoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| corrupt(e.to_string()))?;
+    // Another process may be creating or migrating the file this moment: wait for it rather
+    // than take its lock for damage.
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(|e| corrupt(e.to_string()))?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| corrupt(e.to_string()))?;

@@ -2,7 +2,7 @@ use crate::ErrorCode;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
-    #[error("Castwright's database reported an error while reading usage: {0}")]
+    #[error("{}", crate::store::plain_words(.0))]
     Store(#[from] rusqlite::Error),
 }
 
