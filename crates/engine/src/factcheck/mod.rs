@@ -6,16 +6,20 @@
 //! Each fact is found (with the note and the sentence), the notes disagree (the same thing
 //! with different values, each with its note), or not in the notes.
 
+mod episode;
 mod extract;
 mod index;
 mod lookup;
 mod numbers;
+mod prompt;
 mod tokens;
 
 use serde::{Deserialize, Serialize};
 
 use crate::script::Script;
+pub use episode::{check_current_script, check_episode_script, episode_notes};
 pub use index::NotesIndex;
+pub use prompt::{local_findings, with_local_findings};
 
 /// A note as the check reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +104,32 @@ pub struct FactCheck {
 }
 
 impl FactCheck {
+    /// The `--json` line's `fact_check` list: `{text, status, sources: [{note, passage}]}`.
+    pub fn json_list(&self) -> serde_json::Value {
+        self.facts
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "text": f.text,
+                    "status": f.status.as_str(),
+                    "sources": f.sources.iter().map(|s| serde_json::json!({
+                        "note": s.note,
+                        "passage": s.passage,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect()
+    }
+
+    /// The `--json` line's `fact_check_counts`.
+    pub fn json_counts(&self) -> serde_json::Value {
+        serde_json::json!({
+            "found": self.found,
+            "disagree": self.disagree,
+            "not_in_notes": self.not_in_notes,
+        })
+    }
+
     /// The facts a producer should look at before recording.
     pub fn flagged(&self) -> impl Iterator<Item = &Fact> {
         self.facts.iter().filter(|f| f.status != FactStatus::Found)
@@ -156,6 +186,31 @@ impl NotesIndex<'_> {
         }
         out
     }
+}
+
+/// The line as it is read aloud: note labels taken out, with the space before them.
+pub fn without_labels(text: &str) -> String {
+    if !text.contains('[') {
+        return text.to_string();
+    }
+    let (blanked, labels) = strip_labels(text);
+    if labels.is_empty() {
+        return text.to_string();
+    }
+    let mut out = blanked.split_whitespace().collect::<Vec<_>>().join(" ");
+    for p in [" .", " ,", " ;", " :", " !", " ?"] {
+        out = out.replace(p, &p[1..]);
+    }
+    out
+}
+
+/// The script with every line's note labels taken out (for exports).
+pub fn script_without_labels(script: &Script) -> Script {
+    let mut s = script.clone();
+    for line in s.segments.iter_mut().flat_map(|seg| seg.lines.iter_mut()) {
+        line.text = without_labels(&line.text);
+    }
+    s
 }
 
 /// The line with its note labels ("[n1]", "[n2, n3]") blanked out, and the labels.

@@ -113,3 +113,12 @@ fn labels_are_taken_out_of_the_line() {
     assert!(labels.is_empty());
     assert_eq!(text, "a [laughs] moment");
 }
+
+#[test]
+fn labels_are_not_read_aloud() {
+    assert_eq!(
+        without_labels("There are 116 images [n2], in 55 languages [n1, n3]."),
+        "There are 116 images, in 55 languages."
+    );
+    assert_eq!(without_labels("A [laughs] moment."), "A [laughs] moment.");
+}
