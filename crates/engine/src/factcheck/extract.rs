@@ -234,21 +234,19 @@ fn name_at(
     let mut j = i;
     let mut words: Vec<usize> = Vec::new();
     while let Some(t) = toks.get(j) {
-        if t.capitalised() && month(t.text).is_none_or(|_| !words.is_empty()) {
-            words.push(j);
-        } else if !words.is_empty()
-            && matches!(t.kind, Kind::Num { ordinal: false, .. })
-            && toks[j - 1].is_word()
-        {
-            words.push(j);
-        } else if !words.is_empty()
-            && CONNECTORS.contains(&t.text)
-            && toks.get(j + 1).is_some_and(Token::capitalised)
-        {
-            words.push(j);
-        } else {
+        // A capitalised word (not a month opening the run), a figure after a word ("Voyager
+        // 2"), or a connector between capitalised words ("Library of Congress").
+        let joins = (t.capitalised() && month(t.text).is_none_or(|_| !words.is_empty()))
+            || (!words.is_empty()
+                && matches!(t.kind, Kind::Num { ordinal: false, .. })
+                && toks[j - 1].is_word())
+            || (!words.is_empty()
+                && CONNECTORS.contains(&t.text)
+                && toks.get(j + 1).is_some_and(Token::capitalised));
+        if !joins {
             break;
         }
+        words.push(j);
         j += 1;
     }
     if words.is_empty() {

@@ -213,9 +213,7 @@ pub(crate) fn month(word: &str) -> Option<u8> {
     ];
     for (n, name) in names.iter().enumerate() {
         // Full names, and the usual abbreviations ("Aug", "Sept"); "May" and "March" only in full.
-        if w == *name
-            || (w.len() >= 3 && name.starts_with(&w) && w.len() <= 4 && n != 4 && w != "mar")
-        {
+        if w == *name || (name.starts_with(w) && w.len() <= 4 && n != 4 && w != "mar") {
             return u8::try_from(n + 1).ok();
         }
     }
