@@ -36,6 +36,8 @@ fn filter_name(format: Format) -> &'static str {
 
 /// Exports a script version (the current one when `artifact_id` is absent). Returns where it
 /// was written, or nothing when the producer closed the dialog.
+// A command's arguments are its IPC shape: each option is a named argument of the call.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 #[specta::specta]
 pub async fn export_script(
