@@ -242,3 +242,51 @@ fn directions_are_not_checked() {
     let fc = check(&s, &notes);
     assert!(fc.facts.is_empty(), "{:?}", fc.facts);
 }
+
+#[test]
+fn the_quality_check_is_told_what_the_local_check_found() {
+    use castwright_engine::factcheck::{local_findings, with_local_findings};
+    use castwright_engine::gateway::Message;
+    use castwright_engine::pipeline::notes_store::StoredNote;
+
+    let stored: Vec<StoredNote> = notes()
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| StoredNote {
+            id: i as u32 + 1,
+            source_name: n.name,
+            hash: format!("h{i}"),
+            text: n.text,
+            word_count: 0,
+        })
+        .collect();
+    let script = "## Main segment 1 (2:00)\nALEX: There are 116 images [n2].\n\
+                  SAM: Jimmy Carter wrote to the stars.\nALEX: Carl Sagan chaired it.\n";
+    let text = local_findings(script, &stored);
+    assert!(
+        text.contains("1 found as written, 1 where the notes disagree, 1 not in the notes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- \"116 images\": the notes disagree (n2, n1, n3)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- \"Jimmy Carter\": not in the notes"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Carl Sagan"),
+        "found facts are not listed: {text}"
+    );
+    let msgs = with_local_findings(
+        vec![
+            Message::system("TASK: verdict"),
+            Message::user("<<<NOTES\nNOTES>>>"),
+        ],
+        script,
+        &stored,
+    );
+    assert!(msgs[0].content.starts_with("TASK: verdict\nA local check"));
+    assert_eq!(msgs[1].content, "<<<NOTES\nNOTES>>>");
+}
