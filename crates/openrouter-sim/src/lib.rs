@@ -35,8 +35,8 @@ mod tokens;
 
 pub use config::SimConfig;
 pub use error::SimError;
-pub use faults::{ErrorFinish, Fault, FaultRule, When};
 pub use keys::test_key;
+pub use faults::{ErrorFinish, Fault, FaultRule, When};
 pub use ledger::{BillingReport, GenerationSummary, KeyBilling};
 pub use scenario::{EndpointOverride, KeyConfig, Scenario, Timing, UsageChunkStyle};
 pub use server::SimServer;
