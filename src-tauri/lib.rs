@@ -64,6 +64,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::versions::script_view,
         commands::export::export_script,
         commands::export::show_in_folder,
+        commands::fact_check::fact_check,
+        commands::fact_check::note_text,
         commands::testing::e2e_drop_files,
         commands::bench::bench_interactive,
         commands::bench::bench_stream,

@@ -272,6 +272,47 @@ fn an_episode_from_brief_to_script_through_the_commands_on_the_demo() {
     )
     .unwrap();
     assert!(view["words"].as_u64().unwrap() > 100);
+    // The local fact check of that script: every fact found in the notes it was written from
+    // comes with a passage that the note's own text holds.
+    let fc = invoke(
+        &app,
+        "fact_check",
+        json!({"episodeId": id, "artifactId": null}),
+    )
+    .unwrap();
+    let facts = fc["facts"].as_array().unwrap();
+    let total = ["found", "disagree", "not_in_notes"]
+        .iter()
+        .map(|k| fc[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(total as usize, facts.len(), "{fc}");
+    let source = facts
+        .iter()
+        .find(|f| f["status"] == "found")
+        .map(|f| f["sources"][0].clone())
+        .unwrap_or_else(|| panic!("nothing found in {fc}"));
+    let note = invoke(
+        &app,
+        "note_text",
+        json!({"episodeId": id, "name": source["note"]}),
+    )
+    .unwrap();
+    let flat: String = note["text"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains(source["passage"].as_str().unwrap()),
+        "{source} not in {flat}"
+    );
+    assert!(invoke(
+        &app,
+        "note_text",
+        json!({"episodeId": id, "name": "no-such-note.txt"})
+    )
+    .is_err());
     let first = view["artifact"]["id"].as_u64().unwrap();
     let edited = invoke(
         &app,

@@ -36,6 +36,8 @@ fn filter_name(format: Format) -> &'static str {
 
 /// Exports a script version (the current one when `artifact_id` is absent). Returns where it
 /// was written, or nothing when the producer closed the dialog.
+// A command's arguments are its IPC shape: each option is a named argument of the call.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 #[specta::specta]
 pub async fn export_script(
@@ -45,8 +47,10 @@ pub async fn export_script(
     format: Format,
     include_show_notes: bool,
     page_size: PageSize,
+    include_checks: Option<bool>,
+    include_source_notes: Option<bool>,
 ) -> Result<Option<String>, IpcError> {
-    let (ep, art, sources) = {
+    let (ep, art, sources, checks) = {
         let store = state.db()?;
         let ep = episode::get(store.conn(), &episode_id)?;
         let art = match artifact_id {
@@ -64,7 +68,15 @@ pub async fn export_script(
             .into_iter()
             .map(|n| n.source_name)
             .collect();
-        (ep, art, sources)
+        // "Before recording, check" is on unless turned off; source notes off unless asked.
+        let checks = crate::commands::export_checks::for_export(
+            store.conn(),
+            &episode_id,
+            &art.content,
+            include_checks.unwrap_or(true),
+            include_source_notes.unwrap_or(false),
+        )?;
+        (ep, art, sources, checks)
     };
     let ext = extension(format);
     let name = export::sanitize_file_name(&ep.brief.title, ext);
@@ -91,7 +103,7 @@ pub async fn export_script(
         page_size,
     };
     let written = tauri::async_runtime::spawn_blocking(move || {
-        export::export_to(&path, &script, notes.as_ref(), &opts)
+        export::export_with_checks(&path, &script, notes.as_ref(), Some(&checks), &opts)
     })
     .await
     .map_err(|e| {

@@ -4,6 +4,8 @@ pub mod connection;
 pub mod data;
 pub mod episodes;
 pub mod export;
+pub mod export_checks;
+pub mod fact_check;
 pub mod notes;
 pub mod other_connections;
 pub mod privacy;

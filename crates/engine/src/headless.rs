@@ -110,6 +110,9 @@ pub struct ProduceArgs {
     /// Print one JSON object as the last line of standard output.
     #[arg(long)]
     pub json: bool,
+    /// Leave the "Before recording, check" section out of the export.
+    #[arg(long)]
+    pub no_checks: bool,
 }
 
 /// The JSON line, built up as the run goes.
@@ -122,6 +125,8 @@ struct Report {
     export: Option<String>,
     skipped: Vec<Value>,
     error: Option<(String, String)>,
+    /// The local fact check of the exported (current) script.
+    fact_check: Option<crate::factcheck::FactCheck>,
 }
 
 impl Report {
@@ -135,6 +140,8 @@ impl Report {
             "export": self.export,
             "skipped_notes": self.skipped,
             "error": self.error.as_ref().map(|(c, m)| json!({"code": c, "message": m})),
+            "fact_check": self.fact_check.as_ref().map_or(json!([]), |f| f.json_list()),
+            "fact_check_counts": self.fact_check.clone().unwrap_or_default().json_counts(),
         })
     }
 }
@@ -162,6 +169,7 @@ pub fn main(args: Vec<String>) -> i32 {
         export: None,
         skipped: Vec::new(),
         error: None,
+        fact_check: None,
     };
     let code = match ProduceArgs::try_parse_from(args) {
         Err(e) => {
@@ -591,6 +599,12 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             if let Some(v) = &r.verdict {
                 report.qc = json!({"score": v.score, "passed": v.passed});
             }
+            if let Some(script) = &r.script {
+                let guard = store.lock().unwrap_or_else(|e| e.into_inner());
+                let parsed = crate::script::Script::parse(&script.content);
+                report.fact_check =
+                    crate::factcheck::check_episode_script(guard.conn(), &ep.id, &parsed).ok();
+            }
             progress(&format!(
                 "done: {} spent this run",
                 crate::money::display_usd(crate::money::from_units(r.total_units))
@@ -604,7 +618,17 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
                         "The run finished without a script to export.",
                     );
                 };
-                match export(store.clone(), &ep, &script.content, path) {
+                let checks = crate::export::ExportChecks {
+                    unsupported_claims: r
+                        .verdict
+                        .as_ref()
+                        .map(|v| v.unsupported_claims.clone())
+                        .unwrap_or_default(),
+                    facts: report.fact_check.clone().unwrap_or_default(),
+                    before_recording: !args.no_checks,
+                    source_notes: false,
+                };
+                match export(store.clone(), &ep, &script.content, &checks, path) {
                     Ok(p) => {
                         progress(&format!("exported {}", p.display()));
                         report.export = Some(p.display().to_string());
@@ -756,6 +780,7 @@ fn export(
     store: Arc<Mutex<Store>>,
     ep: &pipeline::Episode,
     script_text: &str,
+    checks: &crate::export::ExportChecks,
     path: &std::path::Path,
 ) -> Result<PathBuf, String> {
     let format = crate::export::Format::from_path(path).ok_or_else(|| {
@@ -780,5 +805,6 @@ fn export(
         include_show_notes: true,
         page_size: crate::export::PageSize::A4,
     };
-    crate::export::export_to(path, &script, Some(&notes), &opts).map_err(|e| e.to_string())
+    crate::export::export_with_checks(path, &script, Some(&notes), Some(checks), &opts)
+        .map_err(|e| e.to_string())
 }

@@ -18,6 +18,7 @@ pub mod connections;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod factcheck;
 pub mod gateway;
 pub mod headless;
 pub mod ledger;

@@ -85,6 +85,10 @@ export type ScriptLine = Segment["lines"][number];
 export type Verdict = NonNullable<ScriptView["verdict"]>;
 export type ExportFormat = Arg<"exportScript", 2>;
 export type PageSize = Arg<"exportScript", 4>;
+export type FactCheck = NonNullable<OkData<"factCheck">>;
+export type Fact = FactCheck["facts"][number];
+export type FactSource = Fact["sources"][number];
+export type NoteView = OkData<"noteText">;
 export type DashboardRange = Arg<"usageOverview", 0>;
 export type SpendOverview = OkData<"usageOverview">;
 export type SpendRow = SpendOverview["by_day"][number];
@@ -234,10 +238,25 @@ export const api = {
     format: ExportFormat,
     includeShowNotes: boolean,
     pageSize: PageSize,
+    includeChecks = true,
+    includeSourceNotes = false,
   ): Promise<string | null> =>
     unwrap(() =>
-      commands.exportScript(episodeId, artifactId, format, includeShowNotes, pageSize),
+      commands.exportScript(
+        episodeId,
+        artifactId,
+        format,
+        includeShowNotes,
+        pageSize,
+        includeChecks,
+        includeSourceNotes,
+      ),
     ),
+  // The local fact check: free and instant, asked again after every saved edit.
+  factCheck: (episodeId: string, artifactId: number | null): Promise<FactCheck | null> =>
+    unwrap(() => commands.factCheck(episodeId, artifactId)),
+  noteText: (episodeId: string, name: string): Promise<NoteView> =>
+    unwrap(() => commands.noteText(episodeId, name)),
   showInFolder: (path: string): Promise<void> =>
     unwrap(() => commands.showInFolder(path)).then(() => undefined),
 

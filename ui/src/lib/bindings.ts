@@ -84,9 +84,17 @@ export const commands = {
 	 *  Exports a script version (the current one when `artifact_id` is absent). Returns where it
 	 *  was written, or nothing when the producer closed the dialog.
 	 */
-	exportScript: (episodeId: string, artifactId: number | null, format: Format, includeShowNotes: boolean, pageSize: PageSize) => typedError<string | null, IpcError>(__TAURI_INVOKE("export_script", { episodeId, artifactId, format, includeShowNotes, pageSize })),
+	exportScript: (episodeId: string, artifactId: number | null, format: Format, includeShowNotes: boolean, pageSize: PageSize, includeChecks: boolean | null, includeSourceNotes: boolean | null) => typedError<string | null, IpcError>(__TAURI_INVOKE("export_script", { episodeId, artifactId, format, includeShowNotes, pageSize, includeChecks, includeSourceNotes })),
 	/**  Shows a written file in the system's file manager. */
 	showInFolder: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("show_in_folder", { path })),
+	/**
+	 *  Every fact of a script version (the current one when `artifact_id` is absent) looked up
+	 *  in the episode's notes; nothing when there is no script yet. Instant and free: the editor
+	 *  asks after every saved edit.
+	 */
+	factCheck: (episodeId: string, artifactId: number | null) => typedError<FactCheck_Serialize | null, IpcError>(__TAURI_INVOKE("fact_check", { episodeId, artifactId })),
+	/**  The note the producer knows by `name` (its file name). */
+	noteText: (episodeId: string, name: string) => typedError<NoteView, IpcError>(__TAURI_INVOKE("note_text", { episodeId, name })),
 	/**  Simulates dropping files on the window by emitting the runtime's own drop event. */
 	e2eDropFiles: (paths: string[]) => typedError<null, IpcError>(__TAURI_INVOKE("e2e_drop_files", { paths })),
 	/**
@@ -611,6 +619,75 @@ export type Estimate = {
 /**  Places the app links to. Only these open: the page cannot ask for any other address. */
 export type ExternalLink = "get_key" | "add_credits" | "data_folder";
 
+/**  One checkable fact of a spoken line. */
+export type Fact = Fact_Serialize | Fact_Deserialize;
+
+/**  Every fact of a script, with the count of each status. */
+export type FactCheck = FactCheck_Serialize | FactCheck_Deserialize;
+
+/**  Every fact of a script, with the count of each status. */
+export type FactCheck_Deserialize = {
+	facts: Fact_Deserialize[],
+	found: number,
+	disagree: number,
+	not_in_notes: number,
+};
+
+/**  Every fact of a script, with the count of each status. */
+export type FactCheck_Serialize = {
+	facts: Fact_Serialize[],
+	found: number,
+	disagree: number,
+	not_in_notes: number,
+};
+
+/**  Where a fact is in the notes: the note and the sentence. */
+export type FactSource = {
+	note: string,
+	label: string,
+	passage: string,
+};
+
+export type FactStatus = "found" | 
+/**  The notes give different values for the same thing. */
+"disagree" | "not_in_notes";
+
+/**  One checkable fact of a spoken line. */
+export type Fact_Deserialize = {
+	/**  Where it is: the segment and the line within it (both from 0). */
+	segment: number,
+	line: number,
+	/**  The words of the line that state it ("116 images"). */
+	text: string,
+	status: FactStatus,
+	sources: FactSource[],
+	/**  Note labels the line itself cites ("[n2]"). */
+	cited: string[],
+	/**
+	 *  Whether a cited label is one of the fact's sources; none when nothing is cited or the
+	 *  fact is not in the notes.
+	 */
+	citation_ok?: boolean | null,
+};
+
+/**  One checkable fact of a spoken line. */
+export type Fact_Serialize = {
+	/**  Where it is: the segment and the line within it (both from 0). */
+	segment: number,
+	line: number,
+	/**  The words of the line that state it ("116 images"). */
+	text: string,
+	status: FactStatus,
+	sources: FactSource[],
+	/**  Note labels the line itself cites ("[n2]"). */
+	cited: string[],
+	/**
+	 *  Whether a cited label is one of the fact's sources; none when nothing is cited or the
+	 *  fact is not in the notes.
+	 */
+	citation_ok: boolean | null,
+};
+
 export type Format = "markdown" | "text" | "docx" | "pdf" | "json";
 
 export type IpcError = {
@@ -848,6 +925,12 @@ export type NoteSummary_Serialize = {
 	word_count: number,
 	preview: string,
 	warning: string | null,
+};
+
+/**  A note's full text, to open it at a passage. */
+export type NoteView = {
+	name: string,
+	text: string,
 };
 
 /**  Another connection as the settings screen shows it. Never its key: only whether one is set. */

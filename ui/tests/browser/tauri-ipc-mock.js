@@ -768,6 +768,9 @@ export function installTauriMock(seed) {
       }
       case "script_view":
         return scriptView(find(args.episodeId), args.artifactId ?? null);
+      case "fact_check":
+        // The demo's notes are not kept here: no facts to show.
+        return { facts: [], found: 0, disagree: 0, not_in_notes: 0 };
       case "export_script": {
         const ep = find(args.episodeId);
         const ext = { docx: "docx", pdf: "pdf", markdown: "md", text: "txt", json: "json" }[

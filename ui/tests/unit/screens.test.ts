@@ -134,10 +134,31 @@ describe("export dialog", () => {
       format: "pdf",
       includeShowNotes: false,
       pageSize: "letter",
+      includeChecks: true,
+      includeSourceNotes: false,
     });
     await user.click(screen.getByTestId("show-in-folder"));
     expect(engine.called("show_in_folder")[0]?.args).toEqual({
       path: "/home/producer/Documents/The Golden Record.pdf",
+    });
+  });
+
+  it("turns the check section off and source notes on", async () => {
+    const engine = fakeEngine({ hasKey: true });
+    engine.handlers.set("export_script", () => "/home/producer/Documents/The Golden Record.md");
+    const user = userEvent.setup();
+    render(ExportDialog, { episodeId: "ep_1", artifactId: 7, onclose: vi.fn() });
+    await user.click(screen.getByTestId("format-markdown"));
+    expect(screen.getByTestId("include-checks")).toBeChecked();
+    expect(screen.getByTestId("include-source-notes")).not.toBeChecked();
+    await user.click(screen.getByTestId("include-checks"));
+    await user.click(screen.getByTestId("include-source-notes"));
+    await user.click(screen.getByTestId("export-now"));
+    await screen.findByTestId("export-done");
+    expect(engine.called("export_script")[0]?.args).toMatchObject({
+      format: "markdown",
+      includeChecks: false,
+      includeSourceNotes: true,
     });
   });
 

@@ -1,6 +1,7 @@
 //! The script and show notes as a flat list of styled blocks, shared by the page-based
 //! writers (DOCX and PDF) so both show the same content in the same order.
 
+use super::checks::{self, ExportChecks};
 use super::markdown::{one_line, segment_heading};
 use crate::script::{format_clock, Script, ShowNotes};
 
@@ -22,12 +23,18 @@ pub(crate) enum Block {
     Bullet(String),
 }
 
-pub(crate) fn blocks(script: &Script, notes: Option<&ShowNotes>) -> Vec<Block> {
+pub(crate) fn blocks(
+    script: &Script,
+    notes: Option<&ShowNotes>,
+    checks: Option<&ExportChecks>,
+) -> Vec<Block> {
     let mut out = Vec::new();
     let title = one_line(&script.title);
     if !title.is_empty() {
         out.push(Block::Title(title));
     }
+    out.extend(checks::before_recording_blocks(checks, script));
+    let mut source_number = 1;
     for (i, segment) in script.segments.iter().enumerate() {
         if segment_heading(i, segment).is_some() {
             let text = one_line(&segment.heading);
@@ -50,6 +57,7 @@ pub(crate) fn blocks(script: &Script, notes: Option<&ShowNotes>) -> Vec<Block> {
                 None => Block::Direction(text),
             });
         }
+        out.extend(checks::segment_notes_blocks(checks, i, &mut source_number));
     }
     if let Some(notes) = notes {
         out.push(Block::Heading {

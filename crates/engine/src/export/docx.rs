@@ -27,6 +27,7 @@ const SPACE_BEFORE_HEADING: u32 = 360;
 pub(crate) fn render(
     script: &Script,
     notes: Option<&ShowNotes>,
+    checks: Option<&super::ExportChecks>,
     page: PageSize,
 ) -> Result<Vec<u8>, ExportError> {
     let (width, height) = page.twips();
@@ -45,7 +46,7 @@ pub(crate) fn render(
         .add_style(heading_style("Heading1", "heading 1", 30, 0))
         .add_style(heading_style("Heading2", "heading 2", 25, 1))
         .footer(page_footer());
-    for block in blocks(script, notes) {
+    for block in blocks(script, notes, checks) {
         doc = doc.add_paragraph(paragraph(block));
     }
     let mut out = Cursor::new(Vec::new());

@@ -1,13 +1,20 @@
 //! Markdown: `#` title, `##` segments with their time targets, `**NAME:** text` lines,
 //! directions in italic brackets. Script::parse reads it back.
 
+use super::checks::{self, ExportChecks};
 use crate::script::{format_clock, Line, Script, Segment, ShowNotes};
 
-pub(crate) fn render(script: &Script, notes: Option<&ShowNotes>) -> String {
+pub(crate) fn render(
+    script: &Script,
+    notes: Option<&ShowNotes>,
+    checks: Option<&ExportChecks>,
+) -> String {
     let mut out = String::new();
     if !script.title.trim().is_empty() {
         out.push_str(&format!("# {}\n\n", one_line(&script.title)));
     }
+    out.push_str(&checks::before_recording_markdown(checks, script));
+    let mut source_number = 1;
     for (i, segment) in script.segments.iter().enumerate() {
         if let Some(heading) = segment_heading(i, segment) {
             out.push_str(&format!("## {heading}\n\n"));
@@ -16,6 +23,11 @@ pub(crate) fn render(script: &Script, notes: Option<&ShowNotes>) -> String {
             out.push_str(&line_markdown(line));
             out.push_str("\n\n");
         }
+        out.push_str(&checks::segment_notes_markdown(
+            checks,
+            i,
+            &mut source_number,
+        ));
     }
     if let Some(notes) = notes {
         out.push_str("---\n\n## Show notes\n\n");

@@ -98,7 +98,8 @@ pub fn script(
              Write these segments, each under a heading \"## <segment> (m:ss)\" with its time \
              target: {}.\nEvery spoken line is \"NAME: text\" using only the speakers named \
              above. Ad reads are marked lines for the host to read. Stay close to the outline and \
-             the notes; do not invent facts. Aim for about {words} words.",
+             the notes; do not invent facts. After a line that states a fact from the notes, \
+             put the label of its note in square brackets, like [n1]. Aim for about {words} words.",
             segment_plan(b).join("; "),
             segments.join("; "),
             show_line(b),

@@ -1093,7 +1093,11 @@ impl Runner {
                     Stage::QualityCheck,
                     &chain,
                     settings,
-                    prompts::quality(&ep.brief, script, &labelled, words, target),
+                    crate::factcheck::with_local_findings(
+                        prompts::quality(&ep.brief, script, &labelled, words, target),
+                        script,
+                        notes,
+                    ),
                     settings.max_tokens,
                     Some(prompts::verdict_schema()),
                     forced,

@@ -23,11 +23,12 @@ const DIRECTION_GREY: f32 = 0.35;
 pub(crate) fn render(
     script: &Script,
     notes: Option<&ShowNotes>,
+    checks: Option<&super::ExportChecks>,
     page: PageSize,
 ) -> Result<Vec<u8>, ExportError> {
     let fonts = fonts::load()?;
     let (width, height) = page.points();
-    let pages = paginate(&blocks(script, notes), fonts, width, height);
+    let pages = paginate(&blocks(script, notes, checks), fonts, width, height);
 
     let title = if script.title.trim().is_empty() {
         "Script"
