@@ -28,6 +28,7 @@ mod money;
 mod request;
 mod routing;
 mod scenario;
+mod scenario_oauth;
 mod seeded;
 mod server;
 mod textgen;
@@ -35,10 +36,10 @@ mod tokens;
 
 pub use config::SimConfig;
 pub use error::SimError;
-pub use keys::test_key;
 pub use faults::{ErrorFinish, Fault, FaultRule, When};
+pub use keys::test_key;
 pub use ledger::{BillingReport, GenerationSummary, KeyBilling};
-pub use scenario::{EndpointOverride, KeyConfig, Scenario, Timing, UsageChunkStyle};
+pub use scenario::{EndpointOverride, KeyConfig, OAuthScenario, Scenario, Timing, UsageChunkStyle};
 pub use server::SimServer;
 
 /// The token approximation the emulator bills by, for clients that want to predict it.

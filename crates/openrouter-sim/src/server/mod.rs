@@ -6,6 +6,7 @@ mod chat;
 mod conn;
 mod control;
 mod info;
+mod oauth;
 mod plain;
 mod reply;
 mod settle;
@@ -142,7 +143,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/key", get(info::key))
         .route("/auth/key", get(info::key))
         .route("/credits", get(info::credits))
-        .route("/generation", get(info::generation));
+        .route("/generation", get(info::generation))
+        .route("/auth/keys", post(oauth::exchange));
     let control = Router::new()
         .route(
             "/scenario",
@@ -156,6 +158,7 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .nest("/__sim", control)
+        .route("/auth", get(oauth::authorize))
         .fallback(|| async { ApiError::not_found("Not Found").into_response() })
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(shared)
