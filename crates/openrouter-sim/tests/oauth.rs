@@ -82,6 +82,7 @@ async fn s256_code_buys_a_key_the_emulator_accepts() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
+    assert_eq!(sim.oauth_verifiers_seen(), vec![VERIFIER.to_string()]);
     let key = body["key"].as_str().expect("key");
     assert!(key.starts_with("sk-or-v1-") && key.len() == 9 + 64, "{key}");
     assert!(body["user_id"]

@@ -110,6 +110,12 @@ impl SimServer {
         self.shared.ledger().report(&scenario)
     }
 
+    /// Every PKCE `code_verifier` sent to `/api/v1/auth/keys` so far (for leak tests: the app
+    /// keeps its verifier to itself, so this is the only way a test can learn it).
+    pub fn oauth_verifiers_seen(&self) -> Vec<String> {
+        self.shared.oauth.verifiers_seen()
+    }
+
     /// Forgets billing, generations, cached prompts and fault counters.
     pub fn reset(&self) {
         self.shared.reset();

@@ -59,6 +59,8 @@ struct Pending {
 struct Book {
     codes: HashMap<String, Pending>,
     issued: BTreeMap<String, KeyConfig>,
+    /// Every `code_verifier` received, so a leak test can search for the real one.
+    verifiers: Vec<String>,
 }
 
 /// Codes waiting to be exchanged, and the keys the flow has issued (which keep their accounts
@@ -83,6 +85,11 @@ impl OAuthBook {
                 format!("{:016x}", RandomState::new().hash_one(n))
             })
             .collect()
+    }
+
+    /// The verifiers sent to `/api/v1/auth/keys` so far, in order.
+    pub fn verifiers_seen(&self) -> Vec<String> {
+        self.lock().verifiers.clone()
     }
 
     /// The scenario with every issued key added to its `keys` (entries it names win).
@@ -166,7 +173,14 @@ pub async fn exchange(State(st): State<Arc<Shared>>, body: Bytes) -> Response {
     let Ok(req) = serde_json::from_slice::<ExchangeBody>(&body) else {
         return ApiError::bad_request("Invalid request parameters").into_response();
     };
-    let Some(pending) = st.oauth.lock().codes.remove(&req.code) else {
+    let pending = {
+        let mut book = st.oauth.lock();
+        if let Some(v) = &req.code_verifier {
+            book.verifiers.push(v.clone());
+        }
+        book.codes.remove(&req.code)
+    };
+    let Some(pending) = pending else {
         return invalid_code();
     };
     if pending.issued_at.elapsed() > pending.lifetime {
