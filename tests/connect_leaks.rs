@@ -110,7 +110,10 @@ fn browser(url_file: PathBuf) -> std::thread::JoinHandle<String> {
                         break url;
                     }
                 }
-                assert!(started.elapsed() < Duration::from_secs(60), "no URL handed over");
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "no URL handed over"
+                );
                 tokio::time::sleep(Duration::from_millis(50)).await;
             };
             let no_redirects = reqwest::Client::builder()
@@ -177,7 +180,10 @@ fn connecting_leaves_no_verifier_code_or_key_behind() {
     assert!(payloads.contains("waiting_for_approval"), "{payloads}");
     let secrets = [key.expose().as_str(), code.as_str(), verifiers[0].as_str()];
     for s in secrets {
-        assert!(!payloads.contains(s), "a secret reached the page:\n{payloads}");
+        assert!(
+            !payloads.contains(s),
+            "a secret reached the page:\n{payloads}"
+        );
     }
     let files = walk(data.path());
     assert!(files.iter().any(|f| f.ends_with("castwright.sqlite3")));
@@ -237,7 +243,10 @@ fn a_refused_approval_stores_nothing_and_says_so() {
     .expect_err("refused");
     assert_eq!(err["code"], "key_rejected", "{err}");
     assert!(
-        err["message"].as_str().unwrap().contains("nothing was saved"),
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was saved"),
         "{err}"
     );
     assert!(browsing.join().unwrap().contains("not approve"));
