@@ -204,7 +204,7 @@ fn connecting_leaves_no_verifier_code_or_key_behind() {
 }
 
 #[test]
-fn a_refused_approval_stores_nothing_and_says_so() {
+fn a_refused_reconnect_keeps_the_old_key_and_says_so() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mut scenario = Scenario::instant();
@@ -221,6 +221,9 @@ fn a_refused_approval_stores_nothing_and_says_so() {
     let url_file = handoff.path().join("approval-url");
     let service = format!("castwright-connectrefused-{}", std::process::id());
     let app = app(data.path(), &service, &sim.api_base(), &url_file);
+    // A key is set already: Reconnect must not drop it unless a new one works.
+    let old = sim.key();
+    invoke(&app, "set_key", json!({ "key": old })).unwrap();
     let browsing = std::thread::spawn({
         let url_file = url_file.clone();
         move || {
@@ -250,9 +253,13 @@ fn a_refused_approval_stores_nothing_and_says_so() {
         "{err}"
     );
     assert!(browsing.join().unwrap().contains("not approve"));
-    assert_eq!(
-        invoke(&app, "key_status", json!({})).unwrap(),
-        json!({"has_key": false})
-    );
+    let kept = Keychain::with_service(&service)
+        .get(OPENROUTER_ACCOUNT)
+        .unwrap()
+        .expect("the old key is still there");
+    assert_eq!(kept.expose(), &old);
+    Keychain::with_service(&service)
+        .delete(OPENROUTER_ACCOUNT)
+        .unwrap();
     rt.block_on(sim.stop());
 }
