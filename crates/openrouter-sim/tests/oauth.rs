@@ -115,7 +115,20 @@ async fn s256_code_buys_a_key_the_emulator_accepts() {
         .await
         .unwrap();
     assert_eq!(info["data"]["limit"].as_f64(), Some(5.0), "{info}");
-    let chat = common::post_with_key(&sim, key, &common::body("openai/gpt-4o-mini")).await;
+    // Any model the catalog lists (read here, so the test follows catalog updates).
+    let models: Value = client
+        .get(format!("{}/models", sim.api_base()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let model = models["data"][0]["id"]
+        .as_str()
+        .expect("a model")
+        .to_owned();
+    let chat = common::post_with_key(&sim, key, &common::body(&model)).await;
     assert_eq!(chat.status(), 200);
 
     // The issued key keeps its account when the test replaces the scenario.
