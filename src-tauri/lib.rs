@@ -25,6 +25,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::connection::use_connection,
         commands::connection::test_connection,
         commands::connection::open_link,
+        commands::connect::connect_openrouter,
+        commands::connect::cancel_connect,
         commands::other_connections::list_other_connections,
         commands::other_connections::add_other_connection,
         commands::other_connections::remove_other_connection,

@@ -1,5 +1,6 @@
 pub mod app;
 pub mod bench;
+pub mod connect;
 pub mod connection;
 pub mod data;
 pub mod episodes;

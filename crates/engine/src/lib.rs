@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod alerts;
+pub mod auth;
 pub mod bookkeeping;
 pub mod budget;
 pub mod cache;

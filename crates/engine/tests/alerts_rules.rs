@@ -274,7 +274,11 @@ fn a_key_older_than_ninety_days_gets_one_reminder_per_key() {
     assert_eq!(a.kind, AlertKind::RotateKey);
     assert_eq!(a.subject.as_deref(), Some("openrouter"));
     assert!(a.message.contains("90 days ago"), "{}", a.message);
-    assert!(a.message.contains("paste it in Settings"), "{}", a.message);
+    assert!(
+        a.message.contains("press Reconnect in Settings"),
+        "{}",
+        a.message
+    );
     // Once per key, however long it stays.
     let much_later = now + time::Duration::days(200);
     assert!(alerts::check_key_age(conn, "openrouter", much_later)

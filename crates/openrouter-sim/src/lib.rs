@@ -28,6 +28,7 @@ mod money;
 mod request;
 mod routing;
 mod scenario;
+mod scenario_oauth;
 mod seeded;
 mod server;
 mod textgen;
@@ -38,7 +39,7 @@ pub use error::SimError;
 pub use faults::{ErrorFinish, Fault, FaultRule, When};
 pub use keys::test_key;
 pub use ledger::{BillingReport, GenerationSummary, KeyBilling};
-pub use scenario::{EndpointOverride, KeyConfig, Scenario, Timing, UsageChunkStyle};
+pub use scenario::{EndpointOverride, KeyConfig, OAuthScenario, Scenario, Timing, UsageChunkStyle};
 pub use server::SimServer;
 
 /// The demo's own lines between the facts (reactions, lead-ins, questions), each of which

@@ -105,6 +105,7 @@ export type Alert = OkData<"alertsPending">[number];
 /** What the run's channel carries. */
 export type ProgressEvent = Arg<"runEpisode", 3> extends Channel<infer E> ? E : never;
 /** A piece of streamed text in the app benchmark. */
+export type ConnectStep = Arg<"connectOpenrouter", 0> extends Channel<infer E> ? E : never;
 export type BenchDelta = Arg<"benchStream", 0> extends Channel<infer E> ? E : never;
 export type BenchPlan = OkData<"benchInteractive">;
 export type BenchStreamed = OkData<"benchStream">;
@@ -154,6 +155,15 @@ export const api = {
   useConnection: (choice: Arg<"useConnection", 0>): Promise<ConnectionStatus> =>
     unwrap(() => commands.useConnection(choice)),
   testConnection: (): Promise<ConnectionTest> => unwrap(() => commands.testConnection()),
+  /**
+   * "Connect with OpenRouter": opens OpenRouter's approval page in the browser and waits for
+   * the producer to approve; resolves once a checked key is in the keychain.
+   */
+  connectOpenRouter: (onStep: (step: ConnectStep) => void): Promise<KeyStatus> => {
+    const channel = new Channel<ConnectStep>(onStep);
+    return unwrap(() => commands.connectOpenrouter(channel));
+  },
+  cancelConnect: (): Promise<boolean> => unwrap(() => commands.cancelConnect()),
   openLink: (link: ExternalLink): Promise<void> =>
     unwrap(() => commands.openLink(link)).then(() => undefined),
 

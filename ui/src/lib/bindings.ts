@@ -20,6 +20,10 @@ export const commands = {
 	useConnection: (choice: ConnectionChoice) => typedError<ConnectionStatus_Serialize, IpcError>(__TAURI_INVOKE("use_connection", { choice })),
 	testConnection: () => typedError<ConnectionTest_Serialize, IpcError>(__TAURI_INVOKE("test_connection")),
 	openLink: (link: ExternalLink) => typedError<null, IpcError>(__TAURI_INVOKE("open_link", { link })),
+	/**  Signs in with OpenRouter and stores the key it issues; OpenRouter becomes the connection. */
+	connectOpenrouter: (onProgress: Channel<ConnectStep>) => typedError<KeyStatus, IpcError>(__TAURI_INVOKE("connect_openrouter", { onProgress })),
+	/**  Stops a sign-in that is waiting; false when none was. */
+	cancelConnect: () => typedError<boolean, IpcError>(__TAURI_INVOKE("cancel_connect")),
 	listOtherConnections: () => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("list_other_connections")),
 	addOtherConnection: (connection: OtherConnectionInput_Deserialize) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("add_other_connection", { connection })),
 	removeOtherConnection: (connectionId: string) => typedError<OtherConnection[], IpcError>(__TAURI_INVOKE("remove_other_connection", { connectionId })),
@@ -329,6 +333,13 @@ export type ChainIssue = {
 	model: string,
 	message: string,
 };
+
+/**  Where the sign-in stands. */
+export type ConnectStep = 
+/**  The browser is open at OpenRouter's approval page. */
+"waiting_for_approval" | 
+/**  Approved: the key is being fetched and checked. */
+"checking";
 
 /**
  *  Which connection the app calls: the producer's OpenRouter key, the demo (the local

@@ -597,6 +597,8 @@ export function installTauriMock(seed) {
         };
       case "key_status":
         return { has_key: state.hasKey };
+      case "cancel_connect":
+        return false;
       case "set_key":
         state.hasKey = true;
         return { has_key: true };
@@ -932,6 +934,19 @@ export function installTauriMock(seed) {
         if (failure) {
           failNext.delete(cmd);
           reject(failure);
+          return;
+        }
+        if (cmd === "connect_openrouter") {
+          // OpenRouter's approval, as the app sees it: a wait, then a checked key.
+          const out = channelSender(sent.onProgress);
+          out.send("waiting_for_approval");
+          sleep(seed.stepMs ?? 50).then(() => {
+            out.send("checking");
+            out.end();
+            state.hasKey = true;
+            state.settings.connection = "openrouter";
+            resolve({ has_key: true });
+          });
           return;
         }
         if (cmd === "run_episode") {

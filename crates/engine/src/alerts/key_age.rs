@@ -35,12 +35,21 @@ pub fn check_key_age(
     if age <= time::Duration::days(KEY_MAX_AGE_DAYS) {
         return Ok(None);
     }
-    let message = format!(
-        "Your {name} key was added {} days ago. Replacing a key every few months keeps your \
-         account safe: create a new key at {name}, then paste it in Settings — it replaces \
-         the old one.",
-        age.whole_days()
-    );
+    let days = age.whole_days();
+    // OpenRouter keys come from "Connect with OpenRouter", so replacing one is one click.
+    let message = if connection_id == crate::connections::OPENROUTER {
+        format!(
+            "Your {name} key was added {days} days ago. Replacing a key every few months keeps \
+             your account safe: press Reconnect in Settings — Castwright gets a new key from \
+             {name} and replaces the old one once the new one works."
+        )
+    } else {
+        format!(
+            "Your {name} key was added {days} days ago. Replacing a key every few months keeps \
+             your account safe: create a new key at {name}, then paste it in Settings — it \
+             replaces the old one."
+        )
+    };
     let key = dedupe_key(AlertKind::RotateKey, &[connection_id, &set_at]);
     raise(conn, AlertKind::RotateKey, &message, &key)
 }

@@ -6,6 +6,7 @@ mod chat;
 mod conn;
 mod control;
 mod info;
+mod oauth;
 mod plain;
 mod reply;
 mod settle;
@@ -110,6 +111,12 @@ impl SimServer {
         self.shared.ledger().report(&scenario)
     }
 
+    /// Every PKCE `code_verifier` sent to `/api/v1/auth/keys` so far (for leak tests: the app
+    /// keeps its verifier to itself, so this is the only way a test can learn it).
+    pub fn oauth_verifiers_seen(&self) -> Vec<String> {
+        self.shared.oauth.verifiers_seen()
+    }
+
     /// Forgets billing, generations, cached prompts and fault counters.
     pub fn reset(&self) {
         self.shared.reset();
@@ -143,7 +150,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/key", get(info::key))
         .route("/auth/key", get(info::key))
         .route("/credits", get(info::credits))
-        .route("/generation", get(info::generation));
+        .route("/generation", get(info::generation))
+        .route("/auth/keys", post(oauth::exchange));
     let control = Router::new()
         .route(
             "/scenario",
@@ -157,6 +165,7 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .nest("/__sim", control)
+        .route("/auth", get(oauth::authorize))
         .fallback(|| async { ApiError::not_found("Not Found").into_response() })
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(shared)

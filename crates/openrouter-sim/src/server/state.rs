@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use super::oauth::OAuthBook;
 use crate::catalog::Catalog;
 use crate::clock;
 use crate::faults::{Fault, FaultBook, Target};
 use crate::ledger::Ledger;
-use crate::scenario::Scenario;
+use crate::scenario::{KeyConfig, Scenario};
 use crate::seeded::{self, Fnv};
 
 struct Runtime {
@@ -28,6 +29,8 @@ pub struct Shared {
     runtime: Mutex<Runtime>,
     ledger: Mutex<Ledger>,
     requests: AtomicU64,
+    /// OAuth codes in flight and the keys the flow issued (see `oauth.rs`).
+    pub oauth: OAuthBook,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -48,6 +51,7 @@ impl Shared {
             }),
             ledger: Mutex::new(Ledger::default()),
             requests: AtomicU64::new(0),
+            oauth: OAuthBook::default(),
         }
     }
 
@@ -57,8 +61,18 @@ impl Shared {
 
     /// Replaces the scenario; fault counters start again.
     pub fn set_scenario(&self, s: Scenario) {
+        let s = self.oauth.with_issued_keys(s);
         let mut rt = lock(&self.runtime);
         rt.faults = FaultBook::new(s.faults.len());
+        rt.scenario = Arc::new(s);
+    }
+
+    /// Accepts `key` from now on with its own account, as a scenario's `keys` entry; fault
+    /// counters carry on. The OAuth flow calls this for each key it issues.
+    pub fn register_issued_key(&self, key: &str, account: KeyConfig) {
+        let mut rt = lock(&self.runtime);
+        let mut s = rt.scenario.as_ref().clone();
+        s.keys.entry(key.to_owned()).or_insert(account);
         rt.scenario = Arc::new(s);
     }
 
