@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod answers;
 mod catalog;
 mod clock;
 mod config;
@@ -33,6 +34,7 @@ mod server;
 mod textgen;
 mod tokens;
 
+pub use answers::ScriptedAnswer;
 pub use config::SimConfig;
 pub use error::SimError;
 pub use keys::test_key;

@@ -9,6 +9,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::answers::ScriptedAnswer;
 use crate::error::SimError;
 use crate::faults::FaultRule;
 
@@ -35,6 +36,8 @@ pub struct Scenario {
     /// Endpoints fail at random (seeded) in proportion to their listed downtime, answering
     /// 502 "Provider returned error" so that routing falls back to the next provider.
     pub uptime_failures: bool,
+    /// Scripted answers per task and model, tried in order before the generated text.
+    pub answers: Vec<ScriptedAnswer>,
 }
 
 /// Waiting times. Catalog latencies are multiplied by `latency_scale`; everything else is in
@@ -117,6 +120,7 @@ impl Default for Scenario {
             prompt_caching: true,
             usage_chunk: UsageChunkStyle::EmptyChoice,
             uptime_failures: false,
+            answers: Vec::new(),
         }
     }
 }
@@ -184,6 +188,9 @@ impl Scenario {
         }
         for (i, f) in self.faults.iter().enumerate() {
             f.validate().or_else(|m| bad(format!("faults[{i}]: {m}")))?;
+        }
+        for (i, a) in self.answers.iter().enumerate() {
+            a.validate().or_else(|m| bad(format!("answers[{i}]: {m}")))?;
         }
         Ok(())
     }

@@ -7,16 +7,19 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use crate::answers::{AnswerBook, ScriptedAnswer};
 use crate::catalog::Catalog;
 use crate::clock;
 use crate::faults::{Fault, FaultBook, Target};
 use crate::ledger::Ledger;
 use crate::scenario::Scenario;
 use crate::seeded::{self, Fnv};
+use crate::textgen::source::Task;
 
 struct Runtime {
     scenario: Arc<Scenario>,
     faults: FaultBook,
+    answers: AnswerBook,
 }
 
 pub struct Shared {
@@ -35,12 +38,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub fn new(seed: u64, scenario: Scenario, catalog: Catalog) -> Shared {
         let faults = FaultBook::new(scenario.faults.len());
+        let answers = AnswerBook::new(scenario.answers.len());
         Shared {
             seed,
             catalog,
             runtime: Mutex::new(Runtime {
                 scenario: Arc::new(scenario),
                 faults,
+                answers,
             }),
             ledger: Mutex::new(Ledger::default()),
             requests: AtomicU64::new(0),
@@ -55,6 +60,7 @@ impl Shared {
     pub fn set_scenario(&self, s: Scenario) {
         let mut rt = lock(&self.runtime);
         rt.faults = FaultBook::new(s.faults.len());
+        rt.answers = AnswerBook::new(s.answers.len());
         rt.scenario = Arc::new(s);
     }
 
@@ -63,6 +69,7 @@ impl Shared {
         *lock(&self.ledger) = Ledger::default();
         let mut rt = lock(&self.runtime);
         rt.faults = FaultBook::new(rt.scenario.faults.len());
+        rt.answers = AnswerBook::new(rt.scenario.answers.len());
         self.requests.store(0, Ordering::SeqCst);
     }
 
@@ -75,6 +82,13 @@ impl Shared {
         let mut rt = lock(&self.runtime);
         let scenario = rt.scenario.clone();
         rt.faults.check(&scenario.faults, self.seed, target)
+    }
+
+    /// The scripted answer for this task and model, if the scenario has one left.
+    pub fn scripted_answer(&self, task: Task, model: &str) -> Option<ScriptedAnswer> {
+        let mut rt = lock(&self.runtime);
+        let scenario = rt.scenario.clone();
+        rt.answers.take(&scenario.answers, task, model)
     }
 
     /// A fresh request number (1, 2, …) since start or reset.

@@ -160,7 +160,7 @@ fn marker<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
-fn parse_task(v: &str) -> Option<Task> {
+pub(crate) fn parse_task(v: &str) -> Option<Task> {
     let v = v.to_ascii_lowercase();
     let word = v
         .split(|c: char| !c.is_ascii_alphabetic())
