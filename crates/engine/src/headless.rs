@@ -446,17 +446,19 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
                 .stages
                 .iter()
                 .map(|s| {
-                    json!({
-                        "stage": s.stage.as_str(),
-                        "model": s.model,
-                        "calls": s.calls,
-                        "cost_usd": number(s.cost_usd.parse().unwrap_or_default()),
-                        "cached": s.cached,
-                    })
+                    crate::headless_outcome::stage_json(
+                        s,
+                        number(s.cost_usd.parse().unwrap_or_default()),
+                    )
                 })
                 .collect();
             if let Some(v) = &r.verdict {
-                report.qc = json!({"score": v.score, "passed": v.passed});
+                let qc_model = r
+                    .stages
+                    .iter()
+                    .find(|s| s.stage == pipeline::Stage::QualityCheck)
+                    .and_then(|s| s.model.as_deref());
+                report.qc = crate::headless_outcome::qc_json(v, qc_model);
             }
             progress(&format!(
                 "done: {} spent this run",
@@ -491,6 +493,24 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
                 },
             };
             let code = run_exit_code(&e);
+            // The script was written and paid for; only its check failed: deliver it anyway,
+            // reported as not checked.
+            if crate::headless_outcome::failed_at_quality_check(&e) {
+                report.qc = crate::headless_outcome::not_checked_json();
+                let script = {
+                    let guard = store.lock().unwrap_or_else(|e| e.into_inner());
+                    pipeline::artifacts::current(guard.conn(), &ep.id, pipeline::Stage::Script)
+                };
+                if let (Some(path), Ok(Some(script))) = (&args.export, script) {
+                    match export(store.clone(), &ep, &script.content, path) {
+                        Ok(p) => {
+                            progress(&format!("exported {} (not checked)", p.display()));
+                            report.export = Some(p.display().to_string());
+                        }
+                        Err(x) => progress(&format!("the script could not be exported: {x}")),
+                    }
+                }
+            }
             fail(
                 report,
                 code,
@@ -579,6 +599,7 @@ fn run_exit_code(e: &RunError) -> i32 {
         RunError::Pipeline(pipeline::PipelineError::NotFound(_)) => exit::BAD_INPUT,
         RunError::Pipeline(pipeline::PipelineError::Store(_)) => exit::DATABASE,
         RunError::OverEstimate { .. } => exit::BUDGET,
+        RunError::Unfinished { .. } => exit::ALL_FAILED,
         RunError::Call { error, .. } => match error {
             CallError::Budget(crate::budget::BudgetError::Refused { .. }) => exit::BUDGET,
             CallError::Budget(_) | CallError::Store(_) | CallError::Records(_) => exit::DATABASE,

@@ -20,6 +20,7 @@ pub mod error;
 pub mod export;
 pub mod gateway;
 pub mod headless;
+pub mod headless_outcome;
 pub mod ledger;
 pub mod logging;
 pub mod money;

@@ -106,7 +106,9 @@ mod tests {
     #[test]
     fn rules_answer_in_order_until_used_up() {
         let rules = vec![
-            rule(r#"{"task": "script", "model": "a/b", "text": "one", "finish_reason": "length", "times": 1}"#),
+            rule(
+                r#"{"task": "script", "model": "a/b", "text": "one", "finish_reason": "length", "times": 1}"#,
+            ),
             rule(r#"{"task": "script", "text": "two"}"#),
         ];
         let mut book = AnswerBook::new(rules.len());

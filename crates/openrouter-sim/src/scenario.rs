@@ -190,7 +190,8 @@ impl Scenario {
             f.validate().or_else(|m| bad(format!("faults[{i}]: {m}")))?;
         }
         for (i, a) in self.answers.iter().enumerate() {
-            a.validate().or_else(|m| bad(format!("answers[{i}]: {m}")))?;
+            a.validate()
+                .or_else(|m| bad(format!("answers[{i}]: {m}")))?;
         }
         Ok(())
     }

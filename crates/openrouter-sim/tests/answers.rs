@@ -47,15 +47,21 @@ async fn a_scripted_answer_replaces_the_text_for_its_task_and_model_only() {
     assert_ne!(other["choices"][0]["message"]["content"], CHATTY_VERDICT);
     let findings = post_with_key(&sim, &key, &body("anthropic/claude-3-opus")).await;
     let findings: Value = findings.json().await.unwrap();
-    let text = findings["choices"][0]["message"]["content"].as_str().unwrap();
-    assert!(text.contains("[n1]") && !text.contains("assessment"), "{text}");
+    let text = findings["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap();
+    assert!(
+        text.contains("[n1]") && !text.contains("assessment"),
+        "{text}"
+    );
     assert_eq!(sim.billing().generations, 3);
     sim.stop().await;
 }
 
 #[tokio::test]
 async fn answers_are_used_in_order_with_their_finish_reason_then_fall_through() {
-    let cut = "ALEX: Welcome back. Today we are talking about the golden record, and there are well over";
+    let cut =
+        "ALEX: Welcome back. Today we are talking about the golden record, and there are well over";
     let sim = start(scripted(json!([
         {"task": "findings", "model": "openai/gpt-4o", "text": cut, "finish_reason": "length", "times": 1},
         {"task": "findings", "model": "openai/gpt-4o", "text": "", "times": 1}
@@ -80,7 +86,9 @@ async fn answers_are_used_in_order_with_their_finish_reason_then_fall_through() 
     assert!(chunks
         .iter()
         .any(|c| c["choices"][0]["finish_reason"] == "stop"));
-    assert!(chunks.iter().any(|c| c["usage"]["prompt_tokens"].is_number()));
+    assert!(chunks
+        .iter()
+        .any(|c| c["usage"]["prompt_tokens"].is_number()));
     assert_eq!(events.last(), Some(&Event::Done));
 
     // Both rules used up: the generated text again.
@@ -98,7 +106,8 @@ async fn answers_are_used_in_order_with_their_finish_reason_then_fall_through() 
 
 #[tokio::test]
 async fn max_tokens_still_cuts_a_scripted_answer() {
-    let long = "SAM: ".to_string() + &"The committee argued over every image for weeks. ".repeat(40);
+    let long =
+        "SAM: ".to_string() + &"The committee argued over every image for weeks. ".repeat(40);
     let sim = start(scripted(json!([{"task": "script", "text": long}]))).await;
     let b = json!({
         "model": "openai/gpt-4o",
@@ -108,7 +117,11 @@ async fn max_tokens_still_cuts_a_scripted_answer() {
             {"role": "user", "content": NOTES}
         ]
     });
-    let v: Value = post_with_key(&sim, &sim.key(), &b).await.json().await.unwrap();
+    let v: Value = post_with_key(&sim, &sim.key(), &b)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["choices"][0]["finish_reason"], "length");
     assert_eq!(v["usage"]["completion_tokens"], 20);
     sim.stop().await;

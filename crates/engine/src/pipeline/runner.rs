@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 use super::artifacts::{self, ArtifactKind, NewArtifact};
+use super::continuation::{plain_judge, Ask, Judged};
 use super::episode::{self, Episode, EpisodeStatus};
 use super::events::ProgressEvent;
 use super::notes_store::{self, StoredNote};
@@ -46,6 +47,9 @@ pub struct StageOutcome {
     pub cost_usd: String,
     /// The stage spent $0 because its answer was reused.
     pub cached: bool,
+    /// What happened on the way, in plain words ("Claude Opus 4 stopped at its length
+    /// limit; it continued and finished"), when anything did.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +76,15 @@ pub enum RunError {
          choose cheaper models, or make the episode shorter. Nothing was spent."
     )]
     OverEstimate { needed: String, left: String },
+    /// No model of the stage gave finished work (empty, cut off, missing segments, an
+    /// unreadable verdict); `partial` is the longest unfinished text, kept as a draft.
+    #[error("{message}")]
+    Unfinished {
+        stage: Stage,
+        message: String,
+        partial: String,
+        partial_saved: bool,
+    },
 }
 
 impl From<rusqlite::Error> for RunError {
@@ -80,7 +93,7 @@ impl From<rusqlite::Error> for RunError {
     }
 }
 
-type Emit<'a> = dyn FnMut(ProgressEvent) + Send + 'a;
+pub(super) type Emit<'a> = dyn FnMut(ProgressEvent) + Send + 'a;
 
 pub struct Runner {
     router: Router,
@@ -333,6 +346,10 @@ impl Runner {
             }),
             (Ok(()), Ok(())) => Ok(()),
         };
+        let result = match result {
+            Ok(()) => self.exported_view(&ep, &notes, &mut outcomes, &mut verdict),
+            Err(e) => Err(e),
+        };
         let status = match (&result, &verdict) {
             (Ok(()), Some(v)) if v.passed => EpisodeStatus::Done,
             (Ok(()), _) => EpisodeStatus::NeedsReview,
@@ -341,7 +358,7 @@ impl Runner {
         episode::set_status(lock(&self.store).conn(), &ep.id, status)?;
         if let Err(e) = result {
             let stage = match &e {
-                RunError::Call { stage, .. } => Some(*stage),
+                RunError::Call { stage, .. } | RunError::Unfinished { stage, .. } => Some(*stage),
                 _ => None,
             };
             emit(ProgressEvent::Error {
@@ -461,6 +478,7 @@ impl Runner {
                 calls: 0,
                 cost_usd: "0".into(),
                 cached: true,
+                note: None,
             });
         }
         emit(ProgressEvent::StageStarted {
@@ -568,6 +586,7 @@ impl Runner {
                         None,
                         Some(art.id),
                     )?;
+                    super::exported::record_notes(store.conn(), run_id, &acc.notes)?;
                     art
                 };
                 if stage == Stage::QualityCheck {
@@ -591,6 +610,7 @@ impl Runner {
                     calls: acc.calls,
                     cost_usd: cost,
                     cached,
+                    note: super::exported::note_text(&acc.notes),
                 })
             }
             Err(err) => {
@@ -598,7 +618,8 @@ impl Runner {
                     RunError::Call {
                         error: CallError::Cancelled { partial, .. },
                         ..
-                    } => Some(partial.clone()),
+                    }
+                    | RunError::Unfinished { partial, .. } => Some(partial.clone()),
                     _ => None,
                 };
                 let store = lock(&self.store);
@@ -625,7 +646,7 @@ impl Runner {
                     )?;
                     partial_saved = true;
                 }
-                let status = if partial_saved
+                let status = if (partial_saved && !matches!(err, RunError::Unfinished { .. }))
                     || matches!(
                         &err,
                         RunError::Call {
@@ -646,10 +667,22 @@ impl Runner {
                     Some(&err),
                     None,
                 )?;
+                super::exported::record_notes(store.conn(), run_id, &acc.notes)?;
                 Err(match err {
                     RunError::Call { stage, error, .. } => RunError::Call {
                         stage,
                         error,
+                        partial_saved,
+                    },
+                    RunError::Unfinished {
+                        stage,
+                        message,
+                        partial,
+                        ..
+                    } => RunError::Unfinished {
+                        stage,
+                        message,
+                        partial,
                         partial_saved,
                     },
                     other => other,
@@ -880,8 +913,31 @@ impl Runner {
         }
         let mut findings = Vec::new();
         let mut first_err = None;
-        for r in results {
-            match self.after_call(ep, Stage::Research, r, emit, warned, acc) {
+        let judge = plain_judge(&[]);
+        for (r, batch) in results.into_iter().zip(&batches) {
+            let r = match self.after_call(ep, Stage::Research, r, emit, warned, acc) {
+                // Empty or cut-off findings are finished one batch at a time, after the rest.
+                Ok(c)
+                    if first_err.is_none()
+                        && !matches!(judge(&c.text, c.finish_reason.as_deref()), Judged::Done) =>
+                {
+                    let ask = Ask {
+                        stage: Stage::Research,
+                        chain: &settings.chain,
+                        settings,
+                        messages: prompts::research(&ep.brief, &batch.pieces),
+                        max_tokens: settings.max_tokens,
+                        response_format: None,
+                        bypass_cache: forced,
+                        stream: false,
+                    };
+                    acc.text = findings.join("\n");
+                    self.complete(ep, &ask, Some(c), cancel, emit, warned, acc, &judge)
+                        .await
+                }
+                other => other,
+            };
+            match r {
                 Ok(c) => findings.push(c.text),
                 Err(e) => {
                     if first_err.is_none() {
@@ -917,22 +973,18 @@ impl Runner {
         let findings = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Research)?
             .map(|a| a.content)
             .unwrap_or_default();
+        let ask = Ask {
+            stage: Stage::Synthesis,
+            chain: &settings.chain,
+            settings,
+            messages: prompts::synthesis(&ep.brief, &findings),
+            max_tokens: settings.max_tokens,
+            response_format: None,
+            bypass_cache: forced,
+            stream,
+        };
         let c = self
-            .call(
-                ep,
-                Stage::Synthesis,
-                &settings.chain,
-                settings,
-                prompts::synthesis(&ep.brief, &findings),
-                settings.max_tokens,
-                None,
-                forced,
-                stream,
-                cancel,
-                emit,
-                warned,
-                acc,
-            )
+            .complete(ep, &ask, None, cancel, emit, warned, acc, &plain_judge(&[]))
             .await?;
         Ok(c.text)
     }
@@ -974,21 +1026,26 @@ impl Runner {
                 script.push_str("\n\n");
             }
             acc.text = script.clone();
+            let ask = Ask {
+                stage: Stage::Script,
+                chain: &settings.chain,
+                settings,
+                messages: prompts::script(&ep.brief, &outline, &labelled, group, words),
+                max_tokens,
+                response_format: None,
+                bypass_cache: forced,
+                stream,
+            };
             let c = self
-                .call(
+                .complete(
                     ep,
-                    Stage::Script,
-                    &settings.chain,
-                    settings,
-                    prompts::script(&ep.brief, &outline, &labelled, group, words),
-                    max_tokens,
+                    &ask,
                     None,
-                    forced,
-                    stream,
                     cancel,
                     emit,
                     warned,
                     acc,
+                    &plain_judge(group),
                 )
                 .await?;
             script.push_str(c.text.trim());
@@ -1039,51 +1096,39 @@ impl Runner {
         let labelled = research::labelled(notes);
         let target = ep.brief.word_target();
         let words = crate::script::count_words(script);
-        let models = &settings.chain.models;
-        let mut last_err = None;
-        for start in 0..models.len() {
-            let chain = Chain {
-                models: models[start..].to_vec(),
-                variant: settings.chain.variant,
-            };
-            let c = self
-                .call(
-                    ep,
-                    Stage::QualityCheck,
-                    &chain,
-                    settings,
-                    prompts::quality(&ep.brief, script, &labelled, words, target),
-                    settings.max_tokens,
-                    Some(prompts::verdict_schema()),
-                    forced,
-                    stream,
-                    cancel,
-                    emit,
-                    warned,
-                    acc,
-                )
-                .await?;
-            match quality::parse(&c.text, target, words) {
-                Some(v) => return Ok(v),
-                None => {
-                    let served = c.model.clone();
-                    emit(ProgressEvent::AttemptFailed {
-                        stage: Stage::QualityCheck,
-                        model: served.clone(),
-                        message: format!(
-                            "{}'s verdict could not be read — asking the next model",
-                            self.display(&served)
-                        ),
-                    });
-                    last_err = Some(served);
-                }
-            }
-        }
-        Err(PipelineError::Invalid(format!(
-            "No model gave a readable quality verdict (last: {}). Try other models for the Quality check.",
-            last_err.map(|m| self.display(&m)).unwrap_or_default()
-        ))
-        .into())
+        let ask = Ask {
+            stage: Stage::QualityCheck,
+            chain: &settings.chain,
+            settings,
+            messages: prompts::quality(&ep.brief, script, &labelled, words, target),
+            max_tokens: settings.max_tokens,
+            response_format: Some(prompts::verdict_schema()),
+            bypass_cache: forced,
+            stream,
+        };
+        // Empty or cut off: as for any answer; then it must read as a verdict, else the next
+        // model is asked.
+        let usual = plain_judge(&[]);
+        let judge = |text: &str, finish: Option<&str>| match usual(text, finish) {
+            Judged::Done => match quality::read(text, target, words) {
+                Ok(_) => Judged::Done,
+                Err(why) => Judged::NextModel(why.describe().to_string()),
+            },
+            other => other,
+        };
+        let c = self
+            .complete(ep, &ask, None, cancel, emit, warned, acc, &judge)
+            .await?;
+        quality::read(&c.text, target, words).map_err(|why| RunError::Unfinished {
+            stage: Stage::QualityCheck,
+            message: format!(
+                "{} {}. Try other models for the Quality check.",
+                self.display(&c.model),
+                why.describe()
+            ),
+            partial: String::new(),
+            partial_saved: false,
+        })
     }
 
     /// Below the pass mark: the next script model rewrites the script once with the fixes (if
@@ -1162,6 +1207,19 @@ impl Runner {
         };
         acc.cost_units += racc.cost_units;
         acc.calls += racc.calls;
+        // An unfinished rewrite is not a better script: the checked one stays.
+        if let Some(why) = super::completeness::judge(&c.text, c.finish_reason.as_deref(), &[]) {
+            emit(ProgressEvent::AttemptFailed {
+                stage: Stage::Script,
+                model: c.model.clone(),
+                message: format!(
+                    "{} {} while rewriting — the checked script is kept",
+                    self.display(&c.model),
+                    why.describe()
+                ),
+            });
+            return Ok(());
+        }
         self.flush(Stage::Script).await?;
         {
             let store = lock(&self.store);
@@ -1246,6 +1304,8 @@ pub(super) struct StageAcc {
     pub model: Option<String>,
     /// Text finished so far (kept as a draft if the stage is cancelled).
     pub text: String,
+    /// What happened on the way, in plain words, for the stage's record.
+    pub notes: Vec<String>,
 }
 
 impl StageAcc {
@@ -1337,6 +1397,7 @@ impl RunError {
         match self {
             RunError::Pipeline(p) => p.code(),
             RunError::OverEstimate { .. } => C::BudgetRefused,
+            RunError::Unfinished { .. } => C::AllModelsFailed,
             RunError::Call { error, .. } => match error {
                 CallError::Budget(budget::BudgetError::Refused { .. })
                 | CallError::NoPrices { .. } => C::BudgetRefused,

@@ -794,6 +794,9 @@ impl Router {
                     completion: (p.completion * million).normalize(),
                 });
             }
+            if spec.response_format.is_some() {
+                prefs.require_parameters = Some(true);
+            }
             if prefs != ProviderPrefs::default() {
                 req.provider = Some(prefs);
             }

@@ -35,4 +35,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dashboard running totals",
         sql: crate::usage::SCHEMA_ROLLUP,
     },
+    Migration {
+        version: 6,
+        name: "stage run notes",
+        sql: crate::pipeline::exported::SCHEMA_V6_STAGE_NOTES,
+    },
 ];
