@@ -107,6 +107,7 @@ struct Report {
     qc: Value,
     export: Option<String>,
     skipped: Vec<Value>,
+    model_changes: Vec<Value>,
     error: Option<(String, String)>,
 }
 
@@ -120,6 +121,7 @@ impl Report {
             "qc": self.qc,
             "export": self.export,
             "skipped_notes": self.skipped,
+            "model_changes": self.model_changes,
             "error": self.error.as_ref().map(|(c, m)| json!({"code": c, "message": m})),
         })
     }
@@ -147,6 +149,7 @@ pub fn main(args: Vec<String>) -> i32 {
         qc: Value::Null,
         export: None,
         skipped: Vec::new(),
+        model_changes: Vec::new(),
         error: None,
     };
     let code = match ProduceArgs::try_parse_from(args) {
@@ -427,7 +430,18 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
     // What this run spends, even when it fails part-way: the episode's request log after
     // the run minus before it.
     let spent_before = episode_spend(&store, &ep.id);
-    let mut emit = |ev: ProgressEvent| print_progress(&ev);
+    let mut changes = Vec::new();
+    let mut emit = |ev: ProgressEvent| {
+        if let ProgressEvent::ModelsChanged {
+            stage,
+            model,
+            message,
+        } = &ev
+        {
+            changes.push(json!({"stage": stage.as_str(), "model": model, "message": message}));
+        }
+        print_progress(&ev)
+    };
     let result = runner
         .run(
             &ep.id,
@@ -439,6 +453,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             &mut emit,
         )
         .await;
+    report.model_changes = changes;
     match result {
         Ok(r) => {
             report.total_units = r.total_units;
@@ -542,7 +557,8 @@ fn print_progress(ev: &ProgressEvent) {
             stage.label(),
             models.join(" → ")
         )),
-        ProgressEvent::AttemptFailed { stage, message, .. } => {
+        ProgressEvent::AttemptFailed { stage, message, .. }
+        | ProgressEvent::ModelsChanged { stage, message, .. } => {
             progress(&format!("{}: {message}", stage.label()))
         }
         ProgressEvent::StageFinished {

@@ -370,3 +370,81 @@ async fn the_verdict_reported_is_the_one_on_the_exported_rewrite() {
         "the model whose text is exported"
     );
 }
+
+fn set_plan(f: &Fx, ep: &str, plan: &StagePlan) {
+    episode::set_plan(f.store.lock().unwrap().conn(), ep, plan).unwrap();
+}
+
+#[tokio::test]
+async fn ids_the_catalog_does_not_list_are_never_sent_and_the_producer_is_told() {
+    let f = fx(scenario(json!([]))).await;
+    let ep = new_episode(&f);
+    let mut p = plan();
+    p.research.chain = Chain::new(&["acme/story-model-1", MAVERICK, NEMO], Variant::Floor);
+    p.quality_check.chain = Chain::new(&[NEMO, "acme/checker-2"], Variant::Nitro);
+    set_plan(&f, &ep, &p);
+    let (r, events) = run(&f, &ep).await;
+    r.expect("the listed models do the work");
+    let changes: Vec<(Stage, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            ProgressEvent::ModelsChanged { stage, message, .. } => Some((*stage, message.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(changes[0].0, Stage::Research);
+    assert!(
+        changes[0]
+            .1
+            .starts_with("Story Model 1 is no longer offered: Research will use "),
+        "{}",
+        changes[0].1
+    );
+    assert!(changes[0].1.contains(", then "), "{}", changes[0].1);
+    assert!(!changes[0].1.contains(":floor") && !changes[0].1.contains('/'));
+    assert_eq!(changes[1].0, Stage::QualityCheck);
+    // Told before any stage starts.
+    let first_start = events
+        .iter()
+        .position(|e| matches!(e, ProgressEvent::StageStarted { .. }))
+        .unwrap();
+    let last_change = events
+        .iter()
+        .rposition(|e| matches!(e, ProgressEvent::ModelsChanged { .. }))
+        .unwrap();
+    assert!(last_change < first_start);
+    // Never asked for: no attempt in the request log names them.
+    let asked: i64 = f
+        .store
+        .lock()
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM requests WHERE model_requested LIKE 'acme/%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(asked, 0);
+}
+
+#[tokio::test]
+async fn a_stage_with_no_listed_model_is_refused_before_anything_is_spent() {
+    let f = fx(scenario(json!([]))).await;
+    let ep = new_episode(&f);
+    let mut p = plan();
+    p.quality_check.chain = Chain::new(&["acme/checker-2", "acme/checker-3"], Variant::Nitro);
+    set_plan(&f, &ep, &p);
+    let (r, _) = run(&f, &ep).await;
+    let err = r.expect_err("refused");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("Quality check has no model this connection offers (Checker 2, Checker 3 are no longer offered)."),
+        "{msg}"
+    );
+    assert!(msg.contains("for example the current preset's:"), "{msg}");
+    assert!(msg.ends_with("Nothing was spent."), "{msg}");
+    assert!(!msg.contains("try again later"));
+    assert_eq!(f.sim.billing().generations, 0);
+}

@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod events;
 pub mod exported;
 pub mod notes_store;
+pub mod preflight;
 pub mod prompts;
 pub mod quality;
 pub mod report;

@@ -277,6 +277,7 @@ impl Runner {
             .flat_map(|s| ep.plan.get(*s).chain.models.clone())
             .collect();
         let _ = self.router.ensure_prices(&models).await;
+        self.preflight(&mut ep, emit)?;
         self.check_context(&ep, &notes)?;
         let estimate = super::estimate::estimate(self, &ep, &notes, opts).await?;
         // Money still held by calls of a run that was killed or crashed: this episode runs
