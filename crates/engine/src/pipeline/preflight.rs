@@ -314,6 +314,39 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_mixing_free_and_paid_models_says_what_a_paid_backup_costs() {
+        let model = |id: &str, completion: &str| CatalogModel {
+            id: id.to_string(),
+            name: id.to_string(),
+            context_length: Some(128_000),
+            prompt_price: Some(if completion == "0" {
+                Decimal::ZERO
+            } else {
+                Decimal::new(2, 7)
+            }),
+            completion_price: Some(completion.parse().unwrap()),
+        };
+        let catalog = vec![
+            model("google/gemma-4-31b-it:free", "0"),
+            model("anthropic/claude-haiku-4.5", "0.000005"),
+        ];
+        let mut plan = original_design();
+        for s in Stage::ALL {
+            plan.get_mut(s).chain.models = ids(&["anthropic/claude-haiku-4.5"]);
+        }
+        plan.research.chain.models =
+            ids(&["google/gemma-4-31b-it:free", "anthropic/claude-haiku-4.5"]);
+        plan.research.max_tokens = 4000;
+        let notices = paid_backup_notices(&plan, &catalog, &|m| name_from_id(m));
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].stage, Stage::Research);
+        assert_eq!(
+            notices[0].message,
+            "Research starts with free models; if they are busy or their daily quota is used up, Claude Haiku 4.5 takes over as a paid backup, at up to $0.02 per answer"
+        );
+    }
+
+    #[test]
     fn routing_suffixes_are_not_part_of_the_id_but_free_is() {
         assert_eq!(listed_id("google/gemini-pro:nitro"), "google/gemini-pro");
         assert_eq!(listed_id("x/y:free"), "x/y:free");
