@@ -23,6 +23,10 @@ fn notes() -> String {
 /// Runs `produce` on the demo connection with a scenario of these answers; returns the output
 /// and the export path.
 fn produce(data: &Path, answers: Value, export: &str) -> (Output, PathBuf) {
+    produce_with(data, answers, export, &[])
+}
+
+fn produce_with(data: &Path, answers: Value, export: &str, extra: &[&str]) -> (Output, PathBuf) {
     let scenario = data.join("scenario.json");
     std::fs::write(
         &scenario,
@@ -54,6 +58,7 @@ fn produce(data: &Path, answers: Value, export: &str) -> (Output, PathBuf) {
             out_path.to_str().unwrap(),
             "--json",
         ])
+        .args(extra)
         .env("CASTWRIGHT_DATA_DIR", data.join("data"))
         .env("CASTWRIGHT_DEMO_SCENARIO", &scenario)
         .env_remove("CASTWRIGHT_OPENROUTER_KEY")
@@ -216,4 +221,36 @@ fn unreadable_verdicts_exit_5_naming_the_quality_check_and_the_script_is_still_e
     assert_eq!(j["export"].as_str().unwrap(), md.display().to_string());
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.contains("Carl Sagan chaired it"), "{text}");
+}
+
+#[test]
+fn models_the_connection_no_longer_offers_are_named_once_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = produce_with(
+        dir.path(),
+        with(
+            early(),
+            json!([
+                {"task": "script", "text": SCRIPT_WHOLE_BOLD},
+                {"task": "verdict", "text": VERDICT_FENCED_STRING_SCORE}
+            ]),
+        ),
+        "script.md",
+        &["--preset", "original"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    let j = last_json(&out);
+    let changes = j["model_changes"].as_array().unwrap();
+    assert!(!changes.is_empty(), "{j}");
+    for c in changes {
+        let m = c["message"].as_str().unwrap();
+        assert!(m.contains(" is no longer offered: "), "{m}");
+        assert!(
+            !m.contains(":floor") && !m.contains(":nitro") && !m.contains('/'),
+            "{m}"
+        );
+        // Told once on standard error too, in the same words.
+        assert_eq!(stderr.matches(m).count(), 1, "{stderr}");
+    }
 }

@@ -414,10 +414,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             }
         }
     }
-    let issues = pipeline::stage::validate(&plan, &available, &|m| runner.display(m));
-    for i in &issues {
-        progress(&format!("note: {}", i.message));
-    }
+    // Models the connection no longer offers are named once, by the run's own check.
     progress(&format!("episode {} — \"{}\"", ep.id, ep.brief.title));
 
     // Run, with Ctrl-C (or SIGTERM) cancelling cleanly.
