@@ -45,9 +45,10 @@ fn join(before: &str, more: &str) -> String {
     if before.is_empty() {
         return more.to_string();
     }
-    let glue = if before.ends_with(char::is_whitespace) || more.starts_with(char::is_whitespace) {
-        ""
-    } else if more.starts_with(|c: char| c.is_ascii_punctuation()) {
+    let glue = if before.ends_with(char::is_whitespace)
+        || more.starts_with(char::is_whitespace)
+        || more.starts_with(|c: char| c.is_ascii_punctuation())
+    {
         ""
     } else {
         " "
@@ -258,6 +259,18 @@ fn with_draft(e: RunError, draft: &str) -> RunError {
     }
 }
 
+/// The usual judgement: empty → ask the next model; cut off or missing planned segments →
+/// ask the same model to continue.
+pub(super) fn plain_judge(
+    segments: &[String],
+) -> impl Fn(&str, Option<&str>) -> Judged + Sync + '_ {
+    move |text, finish| match super::completeness::judge(text, finish, segments) {
+        None => Judged::Done,
+        Some(u @ super::completeness::Unfinished::Empty) => Judged::NextModel(u.describe()),
+        Some(u) => Judged::Continue(u.describe()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::join;
@@ -274,17 +287,5 @@ mod tests {
             "ALEX: Done.\n\n## Outro"
         );
         assert_eq!(join("", "text"), "text");
-    }
-}
-
-/// The usual judgement: empty → ask the next model; cut off or missing planned segments →
-/// ask the same model to continue.
-pub(super) fn plain_judge(
-    segments: &[String],
-) -> impl Fn(&str, Option<&str>) -> Judged + Sync + '_ {
-    move |text, finish| match super::completeness::judge(text, finish, segments) {
-        None => Judged::Done,
-        Some(u @ super::completeness::Unfinished::Empty) => Judged::NextModel(u.describe()),
-        Some(u) => Judged::Continue(u.describe()),
     }
 }
