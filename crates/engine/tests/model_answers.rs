@@ -448,3 +448,50 @@ async fn a_stage_with_no_listed_model_is_refused_before_anything_is_spent() {
     assert!(!msg.contains("try again later"));
     assert_eq!(f.sim.billing().generations, 0);
 }
+
+#[tokio::test]
+async fn cut_off_findings_and_verdict_are_continued_and_an_empty_outline_is_handed_on() {
+    let f = fx(scenario(json!([
+        {"task": "findings", "model": MAVERICK, "text": FINDINGS_CUT, "finish_reason": "length", "times": 1},
+        {"task": "findings", "model": MAVERICK, "text": FINDINGS_REST, "times": 1},
+        {"task": "outline", "model": MAVERICK, "text": ""},
+        {"task": "outline", "model": NEMO, "text": OUTLINE},
+        {"task": "script", "text": SCRIPT_WHOLE_BOLD},
+        {"task": "verdict", "model": MAVERICK, "text": VERDICT_CUT, "finish_reason": "length", "times": 1},
+        {"task": "verdict", "model": MAVERICK, "text": VERDICT_REST, "times": 1}
+    ])))
+    .await;
+    let ep = new_episode(&f);
+    let (r, _) = run(&f, &ep).await;
+    let r = r.expect("every stage finishes");
+    let findings = current(&f, &ep, Stage::Research).unwrap().content;
+    assert!(
+        findings.contains("Carl Sagan chaired the committee [n1]"),
+        "{findings}"
+    );
+    assert!(findings.contains("heliopause"), "{findings}");
+    let synthesis = r
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::Synthesis)
+        .unwrap();
+    assert_eq!(synthesis.model.as_deref(), Some(NEMO));
+    assert!(synthesis
+        .note
+        .as_deref()
+        .unwrap_or("")
+        .contains("sent an empty answer"));
+    let v = r.verdict.expect("the continued verdict is read");
+    assert_eq!(v.score, 91);
+    assert_eq!(v.tone, "Lively and clear");
+    let qc = r
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::QualityCheck)
+        .unwrap();
+    assert!(qc
+        .note
+        .as_deref()
+        .unwrap_or("")
+        .contains("stopped at its length limit; it continued and finished"));
+}

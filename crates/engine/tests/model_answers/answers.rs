@@ -30,3 +30,11 @@ pub const VERDICT_FAILING: &str = "{\"score\": 58, \"unsupported_claims\": [{\"c
 pub const VERDICT_PROSE_ONLY: &str = "I'd rate this script about 8 out of 10. The structure is clear and the facts mostly match the notes, though the image count is stated more precisely than the notes allow.";
 pub const VERDICT_WRONG_SHAPE: &str =
     "```json\n{\"rating\": \"good\", \"comments\": \"Nice flow.\"}\n```";
+
+/// Findings cut off mid-line, and the rest when asked to continue.
+pub const FINDINGS_CUT: &str = "- The committee had six weeks to choose the images for the record [n1]\n- Carl Sagan chaired the";
+pub const FINDINGS_REST: &str = " committee [n1]\n- Voyager 2 launched on August 20, 1977 [n2]\n- Voyager 1 crossed the heliopause in August 2012 [n3]";
+
+/// A verdict cut off inside its JSON, and the rest of it.
+pub const VERDICT_CUT: &str = "```json\n{\"score\": 91, \"unsupported_claims\": [], \"structure\": \"All seven segments in order\", \"tone\": \"Lively";
+pub const VERDICT_REST: &str = " and clear\", \"fixes\": []}\n```";
