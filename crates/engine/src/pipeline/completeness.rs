@@ -38,7 +38,7 @@ pub fn judge(text: &str, finish_reason: Option<&str>, segments: &[String]) -> Op
 }
 
 /// The planned segments after the last one the answer reaches: judged only when the answer
-/// follows the plan at all (a planned segment has a heading), so an answer with headings of
+/// follows the plan (two planned segments have headings), so an answer with headings of
 /// its own is mapped onto the plan by the script normaliser instead and never called
 /// incomplete for its wording; and only at the end, because a model that stops early stops
 /// before the last segments. Ad reads are not judged: models mark them in too many ways.
@@ -53,12 +53,16 @@ pub fn missing_segments(text: &str, segments: &[String]) -> Vec<String> {
         .iter()
         .filter(|s| !s.to_lowercase().starts_with("ad read"))
         .collect();
-    let Some(last) = judged
+    let found: Vec<bool> = judged
         .iter()
-        .rposition(|s| headings.iter().any(|h| names_segment(h, s)))
-    else {
+        .map(|s| headings.iter().any(|h| names_segment(h, s)))
+        .collect();
+    // One matching heading may be chance ("## Cold open" opens many scripts); two show the
+    // answer is following the plan.
+    if found.iter().filter(|f| **f).count() < 2 {
         return Vec::new();
-    };
+    }
+    let last = found.iter().rposition(|f| *f).unwrap_or(0);
     judged[last + 1..].iter().map(|s| (*s).clone()).collect()
 }
 
@@ -152,6 +156,10 @@ mod tests {
         let segments = plan(&["Cold open", "Main segment 1", "Outro"]);
         let text = "## The golden record\nAlex: Six weeks to choose.\n## Launch day\nSam: 1977.";
         assert!(missing_segments(text, &segments).is_empty());
+        // A lone "Cold open" heading is chance, not a plan followed.
+        let plan2 = plan(&["Cold open", "Intro"]);
+        let text = "## Cold open\nAlex: Welcome back.\n## The golden record\nSam: Six weeks.";
+        assert!(missing_segments(text, &plan2).is_empty());
     }
 
     #[test]
