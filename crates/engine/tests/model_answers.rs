@@ -495,3 +495,39 @@ async fn cut_off_findings_and_verdict_are_continued_and_an_empty_outline_is_hand
         .unwrap_or("")
         .contains("stopped at its length limit; it continued and finished"));
 }
+
+#[tokio::test]
+async fn when_the_next_model_fails_outright_the_unfinished_text_is_still_kept() {
+    let mut s = scenario(with(
+        early_stages(),
+        json!([{"task": "script", "model": MAVERICK, "text": SCRIPT_CUT, "finish_reason": "length"}]),
+    ));
+    s.faults = serde_json::from_value(json!([
+        {"model": NEMO, "fault": {"type": "status", "status": 503}}
+    ]))
+    .unwrap();
+    let f = fx(s).await;
+    let ep = new_episode(&f);
+    // Findings and outline come from Llama 4 Maverick (the first model), so only the script
+    // reaches Mistral Nemo.
+    let (r, _) = run(&f, &ep).await;
+    match r.expect_err("nothing finished the script") {
+        RunError::Unfinished {
+            stage,
+            message,
+            partial_saved,
+            ..
+        } => {
+            assert_eq!(stage, Stage::Script);
+            assert!(partial_saved);
+            assert!(message.contains("stopped at its length limit"), "{message}");
+            assert!(message.contains("kept as a draft"), "{message}");
+        }
+        other => panic!("expected an unfinished Script, got {other:?}"),
+    }
+    let draft = artifacts::newest(f.store.lock().unwrap().conn(), &ep, Stage::Script)
+        .unwrap()
+        .unwrap();
+    assert_eq!(draft.kind, ArtifactKind::Draft);
+    assert!(draft.content.contains("There are well over"));
+}

@@ -104,7 +104,23 @@ impl Runner {
                         acc,
                     )
                     .await
-                    .map_err(|e| with_draft(e, &draft))?
+                    .map_err(|e| match e {
+                        // Earlier models left unfinished work: keep it, and say all of it.
+                        RunError::Call {
+                            error: error @ CallError::AllFailed { .. },
+                            ..
+                        } if !draft.trim().is_empty() => RunError::Unfinished {
+                            stage: ask.stage,
+                            message: format!(
+                                "No model finished the {}: {}; then {error} What was written is kept as a draft.",
+                                ask.stage.label(),
+                                what_happened.join("; ")
+                            ),
+                            partial: draft.clone(),
+                            partial_saved: false,
+                        },
+                        e => with_draft(e, &draft),
+                    })?
                 }
             };
             let served = c.model.clone();
