@@ -124,6 +124,7 @@ struct Report {
     qc: Value,
     export: Option<String>,
     skipped: Vec<Value>,
+    model_changes: Vec<Value>,
     error: Option<(String, String)>,
     /// The local fact check of the exported (current) script.
     fact_check: Option<crate::factcheck::FactCheck>,
@@ -139,6 +140,7 @@ impl Report {
             "qc": self.qc,
             "export": self.export,
             "skipped_notes": self.skipped,
+            "model_changes": self.model_changes,
             "error": self.error.as_ref().map(|(c, m)| json!({"code": c, "message": m})),
             "fact_check": self.fact_check.as_ref().map_or(json!([]), |f| f.json_list()),
             "fact_check_counts": self.fact_check.clone().unwrap_or_default().json_counts(),
@@ -168,6 +170,7 @@ pub fn main(args: Vec<String>) -> i32 {
         qc: Value::Null,
         export: None,
         skipped: Vec::new(),
+        model_changes: Vec::new(),
         error: None,
         fact_check: None,
     };
@@ -552,10 +555,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             }
         }
     }
-    let issues = pipeline::stage::validate(&plan, &available, &|m| runner.display(m));
-    for i in &issues {
-        progress(&format!("note: {}", i.message));
-    }
+    // Models the connection no longer offers are named once, by the run's own check.
     progress(&format!("episode {} — \"{}\"", ep.id, ep.brief.title));
 
     // Run, with Ctrl-C (or SIGTERM) cancelling cleanly.
@@ -568,7 +568,18 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
     // What this run spends, even when it fails part-way: the episode's request log after
     // the run minus before it.
     let spent_before = episode_spend(&store, &ep.id);
-    let mut emit = |ev: ProgressEvent| print_progress(&ev);
+    let mut changes = Vec::new();
+    let mut emit = |ev: ProgressEvent| {
+        if let ProgressEvent::ModelsChanged {
+            stage,
+            model,
+            message,
+        } = &ev
+        {
+            changes.push(json!({"stage": stage.as_str(), "model": model, "message": message}));
+        }
+        print_progress(&ev)
+    };
     let result = runner
         .run_leased(
             &lease,
@@ -580,6 +591,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             &mut emit,
         )
         .await;
+    report.model_changes = changes;
     match result {
         Ok(r) => {
             report.total_units = r.total_units;
@@ -587,17 +599,19 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
                 .stages
                 .iter()
                 .map(|s| {
-                    json!({
-                        "stage": s.stage.as_str(),
-                        "model": s.model,
-                        "calls": s.calls,
-                        "cost_usd": number(s.cost_usd.parse().unwrap_or_default()),
-                        "cached": s.cached,
-                    })
+                    crate::headless_outcome::stage_json(
+                        s,
+                        number(s.cost_usd.parse().unwrap_or_default()),
+                    )
                 })
                 .collect();
             if let Some(v) = &r.verdict {
-                report.qc = json!({"score": v.score, "passed": v.passed});
+                let qc_model = r
+                    .stages
+                    .iter()
+                    .find(|s| s.stage == pipeline::Stage::QualityCheck)
+                    .and_then(|s| s.model.as_deref());
+                report.qc = crate::headless_outcome::qc_json(v, qc_model);
             }
             if let Some(script) = &r.script {
                 let guard = store.lock().unwrap_or_else(|e| e.into_inner());
@@ -648,6 +662,37 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
                 },
             };
             let code = run_exit_code(&e);
+            // The script was written and paid for; only its check failed: deliver it anyway,
+            // reported as not checked.
+            if crate::headless_outcome::failed_at_quality_check(&e) {
+                report.qc = crate::headless_outcome::not_checked_json();
+                let script = {
+                    let guard = store.lock().unwrap_or_else(|e| e.into_inner());
+                    pipeline::artifacts::current(guard.conn(), &ep.id, pipeline::Stage::Script)
+                };
+                if let Ok(Some(script)) = &script {
+                    let guard = store.lock().unwrap_or_else(|e| e.into_inner());
+                    let parsed = crate::script::Script::parse(&script.content);
+                    report.fact_check =
+                        crate::factcheck::check_episode_script(guard.conn(), &ep.id, &parsed).ok();
+                }
+                // No verdict to quote: the local fact check still goes into the section.
+                let checks = crate::export::ExportChecks {
+                    unsupported_claims: Vec::new(),
+                    facts: report.fact_check.clone().unwrap_or_default(),
+                    before_recording: !args.no_checks,
+                    source_notes: false,
+                };
+                if let (Some(path), Ok(Some(script))) = (&args.export, script) {
+                    match export(store.clone(), &ep, &script.content, &checks, path) {
+                        Ok(p) => {
+                            progress(&format!("exported {} (not checked)", p.display()));
+                            report.export = Some(p.display().to_string());
+                        }
+                        Err(x) => progress(&format!("the script could not be exported: {x}")),
+                    }
+                }
+            }
             fail(
                 report,
                 code,
@@ -679,7 +724,8 @@ fn print_progress(ev: &ProgressEvent) {
             stage.label(),
             models.join(" → ")
         )),
-        ProgressEvent::AttemptFailed { stage, message, .. } => {
+        ProgressEvent::AttemptFailed { stage, message, .. }
+        | ProgressEvent::ModelsChanged { stage, message, .. } => {
             progress(&format!("{}: {message}", stage.label()))
         }
         ProgressEvent::StageFinished {
@@ -737,6 +783,7 @@ fn run_exit_code(e: &RunError) -> i32 {
         RunError::Pipeline(pipeline::PipelineError::Store(_)) => exit::DATABASE,
         RunError::OverEstimate { .. } => exit::BUDGET,
         RunError::Busy(_) => exit::BUSY,
+        RunError::Unfinished { .. } => exit::ALL_FAILED,
         RunError::Call { error, .. } => match error {
             CallError::Budget(crate::budget::BudgetError::Refused { .. }) => exit::BUDGET,
             CallError::Budget(_) | CallError::Store(_) | CallError::Records(_) => exit::DATABASE,

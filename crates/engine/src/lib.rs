@@ -22,6 +22,7 @@ pub mod export;
 pub mod factcheck;
 pub mod gateway;
 pub mod headless;
+pub mod headless_outcome;
 pub mod ledger;
 pub mod logging;
 pub mod money;

@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod answers;
 mod catalog;
 mod clock;
 mod config;
@@ -34,6 +35,7 @@ mod server;
 mod textgen;
 mod tokens;
 
+pub use answers::ScriptedAnswer;
 pub use config::SimConfig;
 pub use error::SimError;
 pub use faults::{ErrorFinish, Fault, FaultRule, When};

@@ -9,6 +9,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::answers::ScriptedAnswer;
 use crate::error::SimError;
 use crate::faults::FaultRule;
 pub use crate::scenario_oauth::OAuthScenario;
@@ -38,6 +39,8 @@ pub struct Scenario {
     pub uptime_failures: bool,
     /// The OAuth PKCE sign-in (`/auth`, `/api/v1/auth/keys`).
     pub oauth: OAuthScenario,
+    /// Scripted answers per task and model, tried in order before the generated text.
+    pub answers: Vec<ScriptedAnswer>,
 }
 
 /// Waiting times. Catalog latencies are multiplied by `latency_scale`; everything else is in
@@ -121,6 +124,7 @@ impl Default for Scenario {
             usage_chunk: UsageChunkStyle::EmptyChoice,
             uptime_failures: false,
             oauth: OAuthScenario::default(),
+            answers: Vec::new(),
         }
     }
 }
@@ -194,6 +198,10 @@ impl Scenario {
         }
         for (i, f) in self.faults.iter().enumerate() {
             f.validate().or_else(|m| bad(format!("faults[{i}]: {m}")))?;
+        }
+        for (i, a) in self.answers.iter().enumerate() {
+            a.validate()
+                .or_else(|m| bad(format!("answers[{i}]: {m}")))?;
         }
         Ok(())
     }

@@ -1110,6 +1110,11 @@ export type ProgressEvent_Deserialize =
  *  "Claude Opus was unavailable — GPT-4 took over".
  */
 { type: "attempt_failed"; stage: Stage; model: string; message: string } | 
+/**
+ *  Before the run: a stage's models were changed for it (a retired model left out or
+ *  replaced), or what a paid backup would cost; `message` is the plain-words line.
+ */
+{ type: "models_changed"; stage: Stage; model: string; message: string } | 
 /**  A call finished; money as decimal strings (USD). */
 { type: "request_cost"; stage: Stage; cost_usd: string; episode_spent_usd: string } | 
 /**  A stage finished. */
@@ -1131,6 +1136,11 @@ export type ProgressEvent_Serialize =
  *  "Claude Opus was unavailable — GPT-4 took over".
  */
 { type: "attempt_failed"; stage: Stage; model: string; message: string } | 
+/**
+ *  Before the run: a stage's models were changed for it (a retired model left out or
+ *  replaced), or what a paid backup would cost; `message` is the plain-words line.
+ */
+{ type: "models_changed"; stage: Stage; model: string; message: string } | 
 /**  A call finished; money as decimal strings (USD). */
 { type: "request_cost"; stage: Stage; cost_usd: string; episode_spent_usd: string } | 
 /**  A stage finished. */
@@ -1444,6 +1454,11 @@ export type StageOutcome_Deserialize = {
 	cost_usd: string,
 	/**  The stage spent $0 because its answer was reused. */
 	cached: boolean,
+	/**
+	 *  What happened on the way, in plain words ("Claude Opus 4 stopped at its length
+	 *  limit; it continued and finished"), when anything did.
+	 */
+	note?: string | null,
 };
 
 /**  One stage's part of the result. */
@@ -1456,6 +1471,11 @@ export type StageOutcome_Serialize = {
 	cost_usd: string,
 	/**  The stage spent $0 because its answer was reused. */
 	cached: boolean,
+	/**
+	 *  What happened on the way, in plain words ("Claude Opus 4 stopped at its length
+	 *  limit; it continued and finished"), when anything did.
+	 */
+	note: string | null,
 };
 
 /**  All four stages' settings. */

@@ -28,6 +28,8 @@ export type StageLive = {
   cached: boolean;
   /** "<Model> was unavailable — <Model> took over", one per switch. */
   handovers: string[];
+  /** Told before the run: a retired model left out or replaced, a paid backup's cost. */
+  changes: string[];
   error: string | null;
 };
 
@@ -55,6 +57,7 @@ function blankStage(): StageLive {
     model: null,
     cached: false,
     handovers: [],
+    changes: [],
     error: null,
   };
 }
@@ -102,6 +105,7 @@ export function beginRun(view: RunView, only: Stage | null = null): void {
       card.status = "waiting";
       card.error = null;
       card.handovers = [];
+      card.changes = [];
     }
   }
 }
@@ -144,6 +148,9 @@ export function applyEvent(view: RunView, event: ProgressEvent): void {
     }
     case "attempt_failed":
       view.stages[event.stage].handovers.push(event.message);
+      break;
+    case "models_changed":
+      view.stages[event.stage].changes.push(event.message);
       break;
     case "request_cost": {
       const card = view.stages[event.stage];

@@ -37,6 +37,18 @@ describe("the run's progress on the stage cards", () => {
     expect(view.stages.synthesis.status).toBe("waiting");
   });
 
+  it("keeps what the producer was told before the run when the stage starts", () => {
+    const line = "Claude Instant 1 is no longer offered: Research will use Mixtral 8x7B Instruct, then GPT-3.5 Turbo";
+    const view = play([
+      { type: "models_changed", stage: "research", model: "anthropic/claude-instant-1", message: line },
+      { type: "stage_started", stage: "research", models: ["a/m1"], reused: false },
+    ]);
+    expect(view.stages.research.changes).toEqual([line]);
+    expect(view.stages.research.handovers).toEqual([]);
+    beginRun(view);
+    expect(view.stages.research.changes).toEqual([]);
+  });
+
   it("starts over after a failed attempt and keeps the one calm line", () => {
     const view = play([
       { type: "stage_started", stage: "script", models: ["x", "y"], reused: false },

@@ -123,6 +123,8 @@ pub struct GatewayError {
     pub generation_id: Option<String>,
     /// It came from another OpenAI-compatible service, not OpenRouter: the words name it so.
     pub other_service: bool,
+    /// For a 402 on OpenRouter: roughly how much more credit (USD) the answer needs.
+    pub credit_needed: Option<rust_decimal::Decimal>,
 }
 
 impl GatewayError {
@@ -139,6 +141,7 @@ impl GatewayError {
             model: None,
             generation_id: None,
             other_service: false,
+            credit_needed: None,
         }
     }
 
@@ -233,6 +236,12 @@ impl std::fmt::Display for GatewayError {
                  service, or choose a cheaper model; nothing was lost.",
                 if self.server_message.is_empty() { "no details given" } else { &self.server_message }
             ),
+            FailureKind::PaymentRequired if self.credit_needed.is_some() => write!(
+                f,
+                "Your OpenRouter credit is too low for this step: {model} needs about {} more \
+                 to write it. Add credit on OpenRouter, then run again; nothing was lost.",
+                crate::money::display_usd(self.credit_needed.unwrap_or_default())
+            ),
             FailureKind::PaymentRequired => {
                 let detail = if self.server_message.is_empty() {
                     String::new()
@@ -262,7 +271,8 @@ impl std::fmt::Display for GatewayError {
             ),
             FailureKind::ModelNotFound => write!(
                 f,
-                "{model} is no longer available on OpenRouter. Choose another model for this step."
+                "{} is no longer offered on OpenRouter. Choose another model for this step.",
+                crate::pipeline::preflight::name_from_id(model)
             ),
             FailureKind::BadRequest => write!(
                 f,
@@ -272,6 +282,11 @@ impl std::fmt::Display for GatewayError {
             FailureKind::PayloadTooLarge => write!(
                 f,
                 "The notes are too long for {model}. Shorten them, or choose a model that reads more."
+            ),
+            FailureKind::RateLimited if crate::routing::money_answers::is_daily_free_quota(self) => write!(
+                f,
+                "The free models' requests for today are used up. Allow paid backup models, add \
+                 credit on OpenRouter (which raises the free allowance), or run again tomorrow."
             ),
             FailureKind::RateLimited => write!(f, "{model} was busy (too many requests){cause}."),
             FailureKind::ProviderError => write!(f, "{model}'s provider had a problem{cause}."),

@@ -46,6 +46,10 @@ pub struct ProviderPrefs {
     /// no dearer endpoint than this, so OpenRouter must not route to one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_price: Option<MaxPrice>,
+    /// Only providers that honour every parameter sent: with a `response_format`, a provider
+    /// that would silently ignore the schema must not be chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_parameters: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

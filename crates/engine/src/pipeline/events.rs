@@ -26,6 +26,13 @@ pub enum ProgressEvent {
         model: String,
         message: String,
     },
+    /// Before the run: a stage's models were changed for it (a retired model left out or
+    /// replaced), or what a paid backup would cost; `message` is the plain-words line.
+    ModelsChanged {
+        stage: Stage,
+        model: String,
+        message: String,
+    },
     /// A call finished; money as decimal strings (USD).
     RequestCost {
         stage: Stage,

@@ -2,11 +2,16 @@
 //! its own chain of models through the gateway core; every output versioned, every run
 //! resumable without paying twice.
 
+pub mod answer_read;
 pub mod artifacts;
+pub mod completeness;
+mod continuation;
 pub mod episode;
 pub mod estimate;
 pub mod events;
+pub mod exported;
 pub mod notes_store;
+pub mod preflight;
 pub mod prompts;
 pub mod quality;
 pub mod report;

@@ -34,37 +34,28 @@ pub struct Verdict {
     pub fixes: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct Raw {
-    score: serde_json::Value,
-    #[serde(default)]
-    unsupported_claims: Vec<UnsupportedClaim>,
-    #[serde(default)]
-    structure: String,
-    #[serde(default)]
-    tone: String,
-    #[serde(default)]
-    fixes: Vec<String>,
+/// Reads a model's answer leniently and checks it against the verdict schema (see
+/// `answer_read`). `None` when it does not conform (the caller treats that like a malformed
+/// answer and tries the next model).
+pub fn parse(text: &str, target_words: u32, actual_words: u32) -> Option<Verdict> {
+    read(text, target_words, actual_words).ok()
 }
 
-/// Checks a model's answer against the verdict schema. `None` when it does not conform (the
-/// caller treats that like a malformed answer and tries the next model).
-pub fn parse(text: &str, target_words: u32, actual_words: u32) -> Option<Verdict> {
-    let body = extract_json(text)?;
-    let raw: Raw = serde_json::from_str(body).ok()?;
-    let score = raw.score.as_f64()?;
-    if !(0.0..=100.0).contains(&score) {
-        return None;
-    }
-    let score = score.round() as u32;
+/// Like `parse`, with the reason an answer is not a verdict.
+pub fn read(
+    text: &str,
+    target_words: u32,
+    actual_words: u32,
+) -> Result<Verdict, super::answer_read::NotAVerdict> {
+    let raw = super::answer_read::verdict(text)?;
     let deviation = if target_words == 0 {
         0
     } else {
         ((actual_words as f64 - target_words as f64) / target_words as f64 * 100.0).round() as i32
     };
-    Some(Verdict {
-        score,
-        passed: score >= PASS_MARK,
+    Ok(Verdict {
+        score: raw.score,
+        passed: raw.score >= PASS_MARK,
         unsupported_claims: raw.unsupported_claims,
         timing: Timing {
             target_words,
@@ -76,13 +67,6 @@ pub fn parse(text: &str, target_words: u32, actual_words: u32) -> Option<Verdict
         tone: raw.tone,
         fixes: raw.fixes,
     })
-}
-
-/// The JSON object in an answer, tolerating a code fence around it.
-fn extract_json(text: &str) -> Option<&str> {
-    let start = text.find('{')?;
-    let end = text.rfind('}')?;
-    (end > start).then(|| &text[start..=end])
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 use super::artifacts::{self, ArtifactKind, NewArtifact};
+use super::continuation::{plain_judge, Ask, Judged};
 use super::episode::{self, Episode, EpisodeStatus};
 use super::events::ProgressEvent;
 use super::notes_store::{self, StoredNote};
@@ -46,6 +47,9 @@ pub struct StageOutcome {
     pub cost_usd: String,
     /// The stage spent $0 because its answer was reused.
     pub cached: bool,
+    /// What happened on the way, in plain words ("Claude Opus 4 stopped at its length
+    /// limit; it continued and finished"), when anything did.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +79,15 @@ pub enum RunError {
     /// Another window or a command runs this episode (see `run_lease`).
     #[error("{0}")]
     Busy(super::run_lease::LeaseError),
+    /// No model of the stage gave finished work (empty, cut off, missing segments, an
+    /// unreadable verdict); `partial` is the longest unfinished text, kept as a draft.
+    #[error("{message}")]
+    Unfinished {
+        stage: Stage,
+        message: String,
+        partial: String,
+        partial_saved: bool,
+    },
 }
 
 impl From<super::run_lease::LeaseError> for RunError {
@@ -94,7 +107,7 @@ impl From<rusqlite::Error> for RunError {
     }
 }
 
-type Emit<'a> = dyn FnMut(ProgressEvent) + Send + 'a;
+pub(super) type Emit<'a> = dyn FnMut(ProgressEvent) + Send + 'a;
 
 pub struct Runner {
     router: Router,
@@ -294,6 +307,7 @@ impl Runner {
             .flat_map(|s| ep.plan.get(*s).chain.models.clone())
             .collect();
         let _ = self.router.ensure_prices(&models).await;
+        self.preflight(&mut ep, emit)?;
         self.check_context(&ep, &notes)?;
         let estimate = super::estimate::estimate(self, &ep, &notes, opts).await?;
         // Money still held by calls of a run that was killed or crashed: this episode runs
@@ -363,6 +377,10 @@ impl Runner {
             }),
             (Ok(()), Ok(())) => Ok(()),
         };
+        let result = match result {
+            Ok(()) => self.exported_view(&ep, &notes, &mut outcomes, &mut verdict),
+            Err(e) => Err(e),
+        };
         let status = match (&result, &verdict) {
             (Ok(()), Some(v)) if v.passed => EpisodeStatus::Done,
             (Ok(()), _) => EpisodeStatus::NeedsReview,
@@ -371,7 +389,7 @@ impl Runner {
         episode::set_status(lock(&self.store).conn(), &ep.id, status)?;
         if let Err(e) = result {
             let stage = match &e {
-                RunError::Call { stage, .. } => Some(*stage),
+                RunError::Call { stage, .. } | RunError::Unfinished { stage, .. } => Some(*stage),
                 _ => None,
             };
             emit(ProgressEvent::Error {
@@ -494,6 +512,7 @@ impl Runner {
                 calls: 0,
                 cost_usd: "0".into(),
                 cached: true,
+                note: None,
             });
         }
         emit(ProgressEvent::StageStarted {
@@ -604,6 +623,7 @@ impl Runner {
                         None,
                         Some(art.id),
                     )?;
+                    super::exported::record_notes(store.conn(), run_id, &acc.notes)?;
                     art
                 };
                 if stage == Stage::QualityCheck {
@@ -627,6 +647,7 @@ impl Runner {
                     calls: acc.calls,
                     cost_usd: cost,
                     cached,
+                    note: super::exported::note_text(&acc.notes),
                 })
             }
             Err(err) => {
@@ -634,7 +655,8 @@ impl Runner {
                     RunError::Call {
                         error: CallError::Cancelled { partial, .. },
                         ..
-                    } => Some(partial.clone()),
+                    }
+                    | RunError::Unfinished { partial, .. } => Some(partial.clone()),
                     _ => None,
                 };
                 let store = lock(&self.store);
@@ -661,7 +683,7 @@ impl Runner {
                     )?;
                     partial_saved = true;
                 }
-                let status = if partial_saved
+                let status = if (partial_saved && !matches!(err, RunError::Unfinished { .. }))
                     || matches!(
                         &err,
                         RunError::Call {
@@ -682,10 +704,22 @@ impl Runner {
                     Some(&err),
                     None,
                 )?;
+                super::exported::record_notes(store.conn(), run_id, &acc.notes)?;
                 Err(match err {
                     RunError::Call { stage, error, .. } => RunError::Call {
                         stage,
                         error,
+                        partial_saved,
+                    },
+                    RunError::Unfinished {
+                        stage,
+                        message,
+                        partial,
+                        ..
+                    } => RunError::Unfinished {
+                        stage,
+                        message,
+                        partial,
                         partial_saved,
                     },
                     other => other,
@@ -916,8 +950,31 @@ impl Runner {
         }
         let mut findings = Vec::new();
         let mut first_err = None;
-        for r in results {
-            match self.after_call(ep, Stage::Research, r, emit, warned, acc) {
+        let judge = plain_judge(&[]);
+        for (r, batch) in results.into_iter().zip(&batches) {
+            let r = match self.after_call(ep, Stage::Research, r, emit, warned, acc) {
+                // Empty or cut-off findings are finished one batch at a time, after the rest.
+                Ok(c)
+                    if first_err.is_none()
+                        && !matches!(judge(&c.text, c.finish_reason.as_deref()), Judged::Done) =>
+                {
+                    let ask = Ask {
+                        stage: Stage::Research,
+                        chain: &settings.chain,
+                        settings,
+                        messages: prompts::research(&ep.brief, &batch.pieces),
+                        max_tokens: settings.max_tokens,
+                        response_format: None,
+                        bypass_cache: forced,
+                        stream: false,
+                    };
+                    acc.text = findings.join("\n");
+                    self.complete(ep, &ask, Some(c), cancel, emit, warned, acc, &judge)
+                        .await
+                }
+                other => other,
+            };
+            match r {
                 Ok(c) => findings.push(c.text),
                 Err(e) => {
                     if first_err.is_none() {
@@ -953,22 +1010,18 @@ impl Runner {
         let findings = artifacts::current(lock(&self.store).conn(), &ep.id, Stage::Research)?
             .map(|a| a.content)
             .unwrap_or_default();
+        let ask = Ask {
+            stage: Stage::Synthesis,
+            chain: &settings.chain,
+            settings,
+            messages: prompts::synthesis(&ep.brief, &findings),
+            max_tokens: settings.max_tokens,
+            response_format: None,
+            bypass_cache: forced,
+            stream,
+        };
         let c = self
-            .call(
-                ep,
-                Stage::Synthesis,
-                &settings.chain,
-                settings,
-                prompts::synthesis(&ep.brief, &findings),
-                settings.max_tokens,
-                None,
-                forced,
-                stream,
-                cancel,
-                emit,
-                warned,
-                acc,
-            )
+            .complete(ep, &ask, None, cancel, emit, warned, acc, &plain_judge(&[]))
             .await?;
         Ok(c.text)
     }
@@ -1011,21 +1064,26 @@ impl Runner {
                 script.push_str("\n\n");
             }
             acc.text = script.clone();
+            let ask = Ask {
+                stage: Stage::Script,
+                chain: &settings.chain,
+                settings,
+                messages: prompts::script(&ep.brief, &outline, &labelled, group, words),
+                max_tokens,
+                response_format: None,
+                bypass_cache: forced,
+                stream,
+            };
             let c = self
-                .call(
+                .complete(
                     ep,
-                    Stage::Script,
-                    &settings.chain,
-                    settings,
-                    prompts::script(&ep.brief, &outline, &labelled, group, words),
-                    max_tokens,
+                    &ask,
                     None,
-                    forced,
-                    stream,
                     cancel,
                     emit,
                     warned,
                     acc,
+                    &plain_judge(group),
                 )
                 .await?;
             script.push_str(c.text.trim());
@@ -1080,55 +1138,43 @@ impl Runner {
         let labelled = research::labelled(notes);
         let target = ep.brief.word_target();
         let words = crate::script::count_words(script);
-        let models = &settings.chain.models;
-        let mut last_err = None;
-        for start in 0..models.len() {
-            let chain = Chain {
-                models: models[start..].to_vec(),
-                variant: settings.chain.variant,
-            };
-            let c = self
-                .call(
-                    ep,
-                    Stage::QualityCheck,
-                    &chain,
-                    settings,
-                    crate::factcheck::with_local_findings(
-                        prompts::quality(&ep.brief, script, &labelled, words, target),
-                        script,
-                        notes,
-                    ),
-                    settings.max_tokens,
-                    Some(prompts::verdict_schema()),
-                    forced,
-                    stream,
-                    cancel,
-                    emit,
-                    warned,
-                    acc,
-                )
-                .await?;
-            match quality::parse(&c.text, target, words) {
-                Some(v) => return Ok(v),
-                None => {
-                    let served = c.model.clone();
-                    emit(ProgressEvent::AttemptFailed {
-                        stage: Stage::QualityCheck,
-                        model: served.clone(),
-                        message: format!(
-                            "{}'s verdict could not be read — asking the next model",
-                            self.display(&served)
-                        ),
-                    });
-                    last_err = Some(served);
-                }
-            }
-        }
-        Err(PipelineError::Invalid(format!(
-            "No model gave a readable quality verdict (last: {}). Try other models for the Quality check.",
-            last_err.map(|m| self.display(&m)).unwrap_or_default()
-        ))
-        .into())
+        let ask = Ask {
+            stage: Stage::QualityCheck,
+            chain: &settings.chain,
+            settings,
+            messages: crate::factcheck::with_local_findings(
+                prompts::quality(&ep.brief, script, &labelled, words, target),
+                script,
+                notes,
+            ),
+            max_tokens: settings.max_tokens,
+            response_format: Some(prompts::verdict_schema()),
+            bypass_cache: forced,
+            stream,
+        };
+        // Empty or cut off: as for any answer; then it must read as a verdict, else the next
+        // model is asked.
+        let usual = plain_judge(&[]);
+        let judge = |text: &str, finish: Option<&str>| match usual(text, finish) {
+            Judged::Done => match quality::read(text, target, words) {
+                Ok(_) => Judged::Done,
+                Err(why) => Judged::NextModel(why.describe().to_string()),
+            },
+            other => other,
+        };
+        let c = self
+            .complete(ep, &ask, None, cancel, emit, warned, acc, &judge)
+            .await?;
+        quality::read(&c.text, target, words).map_err(|why| RunError::Unfinished {
+            stage: Stage::QualityCheck,
+            message: format!(
+                "{} {}. Try other models for the Quality check.",
+                self.display(&c.model),
+                why.describe()
+            ),
+            partial: String::new(),
+            partial_saved: false,
+        })
     }
 
     /// Below the pass mark: the next script model rewrites the script once with the fixes (if
@@ -1207,6 +1253,19 @@ impl Runner {
         };
         acc.cost_units += racc.cost_units;
         acc.calls += racc.calls;
+        // An unfinished rewrite is not a better script: the checked one stays.
+        if let Some(why) = super::completeness::judge(&c.text, c.finish_reason.as_deref(), &[]) {
+            emit(ProgressEvent::AttemptFailed {
+                stage: Stage::Script,
+                model: c.model.clone(),
+                message: format!(
+                    "{} {} while rewriting — the checked script is kept",
+                    self.display(&c.model),
+                    why.describe()
+                ),
+            });
+            return Ok(());
+        }
         self.flush(Stage::Script).await?;
         let (rewritten, answer) = super::script_answer::clean_script(&ep.brief, &[&c.text]);
         {
@@ -1287,6 +1346,8 @@ pub(super) struct StageAcc {
     pub text: String,
     /// A script answer as it arrived and the chat taken off it, kept beside the output.
     pub answer: Option<super::script_answer::RawAnswer>,
+    /// What happened on the way, in plain words, for the stage's record.
+    pub notes: Vec<String>,
 }
 
 impl StageAcc {
@@ -1379,6 +1440,7 @@ impl RunError {
             RunError::Pipeline(p) => p.code(),
             RunError::OverEstimate { .. } => C::BudgetRefused,
             RunError::Busy(_) => C::EpisodeBusy,
+            RunError::Unfinished { .. } => C::AllModelsFailed,
             RunError::Call { error, .. } => match error {
                 CallError::Budget(budget::BudgetError::Refused { .. })
                 | CallError::NoPrices { .. } => C::BudgetRefused,

@@ -66,6 +66,15 @@ impl Chain {
         if self.models.is_empty() {
             return out;
         }
+        // Free and paid models never share a request: OpenRouter would move from a free model
+        // whose daily quota is used up to a paid one on its own, which only the producer may
+        // allow (see `money_answers`).
+        let first_free = self.models[0].ends_with(":free");
+        let width = self.models[..width]
+            .iter()
+            .take_while(|m| m.ends_with(":free") == first_free)
+            .count()
+            .max(1);
         out.push(self.models[..width].to_vec());
         for m in &self.models[width..] {
             out.push(vec![m.clone()]);

@@ -4,6 +4,7 @@
 
 mod chain;
 mod cooldown;
+pub mod money_answers;
 mod policy;
 mod runner;
 

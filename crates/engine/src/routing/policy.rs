@@ -54,6 +54,9 @@ pub struct RetryPolicy {
     /// ask again.
     pub generation_lookup_attempts: u32,
     pub generation_lookup_delay: Duration,
+    /// When the free models' daily quota is used up, a paid model later in the chain may
+    /// take over (the producer allowed paid backups); otherwise the call stops there.
+    pub paid_backups_after_free_quota: bool,
 }
 
 impl Default for RetryPolicy {
@@ -72,6 +75,7 @@ impl Default for RetryPolicy {
             server_fallback_width: 3,
             generation_lookup_attempts: 8,
             generation_lookup_delay: Duration::from_millis(250),
+            paid_backups_after_free_quota: false,
         }
     }
 }
@@ -93,6 +97,7 @@ impl RetryPolicy {
             server_fallback_width: 3,
             generation_lookup_attempts: 20,
             generation_lookup_delay: Duration::from_millis(10),
+            paid_backups_after_free_quota: false,
         }
     }
 

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::chain::Chain;
 use super::cooldown::Cooldowns;
+use super::money_answers;
 use super::policy::{action_for, Action, RetryPolicy};
 use crate::bookkeeping::{Bookkeeper, BookkeepingError};
 use crate::budget::{prompt_token_bound, BudgetError, Reservation, ScopeLimit, WorstCase};
@@ -161,9 +162,19 @@ fn every_model_failed(last: &GatewayError, trail: &[AttemptNote]) -> String {
             models.push(&n.model_requested);
         }
     }
+    let names: Vec<String> = models
+        .iter()
+        .map(|m| crate::pipeline::preflight::name_from_id(m))
+        .collect();
+    // A model that is gone will not come back: waiting is no advice for it.
+    let advice = if last.kind == FailureKind::ModelNotFound {
+        "Choose other models for this step."
+    } else {
+        "Try again later, or choose other models."
+    };
     format!(
-        "Every model for this step failed ({}). Last: {last} Try again later, or choose other models.",
-        models.join(", ")
+        "Every model for this step failed ({}). Last: {last} {advice}",
+        names.join(", ")
     )
 }
 
@@ -412,7 +423,20 @@ impl Router {
                 continue;
             }
             let mut retry: u32 = 0;
+            // Set after a 402 that says what the credit affords: one more try asking for that.
+            let mut affordable_cap: Option<u32> = None;
             loop {
+                let lowered;
+                let spec: &CallSpec = match affordable_cap {
+                    Some(m) => {
+                        lowered = CallSpec {
+                            max_tokens: m,
+                            ..spec.clone()
+                        };
+                        &lowered
+                    }
+                    None => spec,
+                };
                 if started.elapsed() >= self.policy.deadline {
                     let e = last_error.clone().unwrap_or_else(|| {
                         GatewayError::new(FailureKind::AttemptTimeout, "the call ran out of time")
@@ -518,7 +542,7 @@ impl Router {
                             call_id,
                         });
                     }
-                    Err((error, partial)) => {
+                    Err((mut error, partial)) => {
                         let units = self.cost_of_failure(&error).await;
                         row.model_served = None;
                         row.provider = error.provider.clone();
@@ -556,7 +580,34 @@ impl Router {
                                 spent_units: spent,
                             });
                         }
-                        let action = action_for(error.kind);
+                        // OpenRouter's money answers (see `money_answers`).
+                        if let Some(afford) = money_answers::affordable_tokens(&error) {
+                            let asked = reservation
+                                .as_ref()
+                                .map_or(spec.max_tokens, |r| r.max_tokens);
+                            if affordable_cap.is_none()
+                                && afford >= spec.min_tokens
+                                && afford < asked
+                            {
+                                affordable_cap = Some(afford);
+                                on_event(CallEvent::Cost { units: spent });
+                                last_error = Some(error);
+                                continue;
+                            }
+                            if let Some(p) = &dearest {
+                                error.credit_needed = Some(money_answers::credit_needed(
+                                    asked.max(spec.min_tokens),
+                                    afford,
+                                    p.completion,
+                                ));
+                            }
+                        }
+                        let daily_quota = money_answers::is_daily_free_quota(&error);
+                        let action = if daily_quota {
+                            Action::NextModel
+                        } else {
+                            action_for(error.kind)
+                        };
                         let long_wait = error
                             .retry_after
                             .is_some_and(|ra| ra > self.policy.retry_after_cap);
@@ -576,6 +627,27 @@ impl Router {
                                     groups.insert(gi, group[1..].to_vec());
                                 }
                                 match groups.get(gi) {
+                                    // The free quota is used up: only another free model, or
+                                    // a paid one the producer allowed, may take over.
+                                    // Every free model shares the day's quota: skip them.
+                                    Some(_) if daily_quota => {
+                                        while groups
+                                            .get(gi)
+                                            .is_some_and(|g| money_answers::is_free(&g[0]))
+                                        {
+                                            groups.remove(gi);
+                                        }
+                                        match groups.get(gi) {
+                                            Some(g)
+                                                if self.policy.paid_backups_after_free_quota =>
+                                            {
+                                                NextStep::NextModel {
+                                                    model: g[0].clone(),
+                                                }
+                                            }
+                                            _ => NextStep::GiveUp,
+                                        }
+                                    }
                                     Some(g) => NextStep::NextModel {
                                         model: g[0].clone(),
                                     },
@@ -602,7 +674,7 @@ impl Router {
                             }
                             NextStep::NextModel { .. } => break,
                             NextStep::GiveUp => {
-                                return Err(if action == Action::Stop {
+                                return Err(if action == Action::Stop || daily_quota {
                                     CallError::Stopped {
                                         error,
                                         spent_units: spent,
@@ -793,6 +865,9 @@ impl Router {
                     prompt: (p.prompt * million).normalize(),
                     completion: (p.completion * million).normalize(),
                 });
+            }
+            if spec.response_format.is_some() {
+                prefs.require_parameters = Some(true);
             }
             if prefs != ProviderPrefs::default() {
                 req.provider = Some(prefs);

@@ -45,4 +45,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "run leases",
         sql: crate::pipeline::run_lease::SCHEMA,
     },
+    Migration {
+        version: 8,
+        name: "stage run notes",
+        sql: crate::pipeline::exported::SCHEMA_STAGE_NOTES,
+    },
 ];

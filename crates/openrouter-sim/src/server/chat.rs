@@ -378,8 +378,11 @@ fn make_plan(
         (String::new(), 0)
     };
     let budget = max_out.saturating_sub(reasoning_tokens);
-    let draft = textgen::write(req, st.seed, budget);
-    let mut finish = "stop";
+    let scripted = st.scripted_answer(textgen::task_of(req), &model.id);
+    let (draft, mut finish) = match scripted {
+        Some(a) => (a.text.clone(), a.finish()),
+        None => (textgen::write(req, st.seed, budget), "stop"),
+    };
     let mut content = draft.as_str();
     if let Some(stop) = &req.stop {
         if let Some(at) = stop

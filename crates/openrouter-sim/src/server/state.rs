@@ -8,16 +8,19 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::oauth::OAuthBook;
+use crate::answers::{AnswerBook, ScriptedAnswer};
 use crate::catalog::Catalog;
 use crate::clock;
 use crate::faults::{Fault, FaultBook, Target};
 use crate::ledger::Ledger;
 use crate::scenario::{KeyConfig, Scenario};
 use crate::seeded::{self, Fnv};
+use crate::textgen::source::Task;
 
 struct Runtime {
     scenario: Arc<Scenario>,
     faults: FaultBook,
+    answers: AnswerBook,
 }
 
 pub struct Shared {
@@ -41,6 +44,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub fn new(seed: u64, scenario: Scenario, catalog: Catalog) -> Shared {
         let faults = FaultBook::new(scenario.faults.len());
+        let answers = AnswerBook::new(scenario.answers.len());
         Shared {
             seed,
             own_key: crate::keys::issue_key(),
@@ -48,6 +52,7 @@ impl Shared {
             runtime: Mutex::new(Runtime {
                 scenario: Arc::new(scenario),
                 faults,
+                answers,
             }),
             ledger: Mutex::new(Ledger::default()),
             requests: AtomicU64::new(0),
@@ -64,6 +69,7 @@ impl Shared {
         let s = self.oauth.with_issued_keys(s);
         let mut rt = lock(&self.runtime);
         rt.faults = FaultBook::new(s.faults.len());
+        rt.answers = AnswerBook::new(s.answers.len());
         rt.scenario = Arc::new(s);
     }
 
@@ -81,6 +87,7 @@ impl Shared {
         *lock(&self.ledger) = Ledger::default();
         let mut rt = lock(&self.runtime);
         rt.faults = FaultBook::new(rt.scenario.faults.len());
+        rt.answers = AnswerBook::new(rt.scenario.answers.len());
         self.requests.store(0, Ordering::SeqCst);
     }
 
@@ -93,6 +100,13 @@ impl Shared {
         let mut rt = lock(&self.runtime);
         let scenario = rt.scenario.clone();
         rt.faults.check(&scenario.faults, self.seed, target)
+    }
+
+    /// The scripted answer for this task and model, if the scenario has one left.
+    pub fn scripted_answer(&self, task: Task, model: &str) -> Option<ScriptedAnswer> {
+        let mut rt = lock(&self.runtime);
+        let scenario = rt.scenario.clone();
+        rt.answers.take(&scenario.answers, task, model)
     }
 
     /// A fresh request number (1, 2, …) since start or reset.

@@ -58,6 +58,11 @@ pub fn write(req: &ChatRequest, seed: u64, budget: u64) -> String {
     content
 }
 
+/// The task the request's `TASK:` marker names (prose without one).
+pub fn task_of(req: &ChatRequest) -> Task {
+    Source::read(&req.messages).task
+}
+
 /// A reasoning model's visible thinking about the request's material.
 pub fn reasoning(req: &ChatRequest) -> String {
     think(&Source::read(&req.messages))

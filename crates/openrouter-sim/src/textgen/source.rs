@@ -270,7 +270,7 @@ fn split_extras(text: &str) -> (String, Vec<(String, String)>) {
     (notes, extras)
 }
 
-fn parse_task(v: &str) -> Option<Task> {
+pub(crate) fn parse_task(v: &str) -> Option<Task> {
     let v = v.to_ascii_lowercase();
     let word = v
         .split(|c: char| !c.is_ascii_alphabetic())
