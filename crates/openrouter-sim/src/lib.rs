@@ -22,6 +22,7 @@ mod clock;
 mod config;
 mod error;
 mod faults;
+mod free_limits;
 mod keys;
 mod ledger;
 mod money;
@@ -35,8 +36,9 @@ mod tokens;
 
 pub use config::SimConfig;
 pub use error::SimError;
-pub use keys::test_key;
 pub use faults::{ErrorFinish, Fault, FaultRule, When};
+pub use free_limits::FreeLimits;
+pub use keys::test_key;
 pub use ledger::{BillingReport, GenerationSummary, KeyBilling};
 pub use scenario::{EndpointOverride, KeyConfig, Scenario, Timing, UsageChunkStyle};
 pub use server::SimServer;

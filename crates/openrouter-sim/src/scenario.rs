@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
 use crate::faults::FaultRule;
+use crate::free_limits::FreeLimits;
 
 /// A complete description of how the emulator behaves.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -35,6 +36,8 @@ pub struct Scenario {
     /// Endpoints fail at random (seeded) in proportion to their listed downtime, answering
     /// 502 "Provider returned error" so that routing falls back to the next provider.
     pub uptime_failures: bool,
+    /// The allowance for `:free` models (OpenRouter's published one by default).
+    pub free_limits: FreeLimits,
 }
 
 /// Waiting times. Catalog latencies are multiplied by `latency_scale`; everything else is in
@@ -117,6 +120,7 @@ impl Default for Scenario {
             prompt_caching: true,
             usage_chunk: UsageChunkStyle::EmptyChoice,
             uptime_failures: false,
+            free_limits: FreeLimits::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ use rand::Rng;
 use crate::catalog::Catalog;
 use crate::clock;
 use crate::faults::{Fault, FaultBook, Target};
+use crate::free_limits::FreeCounter;
 use crate::ledger::Ledger;
 use crate::scenario::Scenario;
 use crate::seeded::{self, Fnv};
@@ -25,6 +26,8 @@ pub struct Shared {
     runtime: Mutex<Runtime>,
     ledger: Mutex<Ledger>,
     requests: AtomicU64,
+    /// Requests to `:free` models per account, for the free-model limits.
+    pub free: FreeCounter,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -44,6 +47,7 @@ impl Shared {
             }),
             ledger: Mutex::new(Ledger::default()),
             requests: AtomicU64::new(0),
+            free: FreeCounter::default(),
         }
     }
 
@@ -64,6 +68,7 @@ impl Shared {
         let mut rt = lock(&self.runtime);
         rt.faults = FaultBook::new(rt.scenario.faults.len());
         self.requests.store(0, Ordering::SeqCst);
+        self.free.reset();
     }
 
     pub fn ledger(&self) -> MutexGuard<'_, Ledger> {
