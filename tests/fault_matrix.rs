@@ -19,7 +19,7 @@ use castwright_engine::money::{from_units, to_units};
 use castwright_engine::pipeline::notes_store::{self, NoteInput};
 use castwright_engine::pipeline::runner::run_error_code;
 use castwright_engine::pipeline::{
-    episode, original_design, EpisodeBrief, RunError, RunOptions, Runner, Stage,
+    current_models, episode, EpisodeBrief, RunError, RunOptions, Runner, Stage,
 };
 use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use castwright_engine::secrets::Sensitive;
@@ -232,7 +232,7 @@ fn expected(fault: &Fault, persistence: Persistence, stage: Stage) -> Expect {
 
 /// The model each stage asks first (the fault's target).
 fn first_model(stage: Stage) -> String {
-    original_design().get(stage).chain.models[0].clone()
+    current_models(&[]).get(stage).chain.models[0].clone()
 }
 
 fn cells() -> Vec<Cell> {
@@ -286,7 +286,7 @@ fn scenario_for(cell: &Cell) -> Scenario {
     s.name = cell.name();
     // A stage-wide 400 must not break the stages before it: it targets the stage's models.
     let models: Vec<Option<String>> = match cell.persistence {
-        Persistence::EveryModel => original_design()
+        Persistence::EveryModel => current_models(&[])
             .get(cell.stage)
             .chain
             .models
@@ -322,7 +322,7 @@ fn add_episode(store: &Store) -> String {
         minutes: 3,
         ..EpisodeBrief::default()
     };
-    let ep = episode::create(store.conn(), &brief, "demo", &original_design())
+    let ep = episode::create(store.conn(), &brief, "demo", &current_models(&[]))
         .unwrap_or_else(|e| panic!("episode: {e}"));
     for (i, (name, text)) in NOTES.iter().enumerate() {
         notes_store::add(
@@ -668,7 +668,7 @@ fn produce(data: &Path, scenario: &Path) -> (Option<i32>, Value, String) {
     let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/launch.txt");
     let out = Command::new(env!("CARGO_BIN_EXE_castwright"))
         .arg("produce")
-        .args(["--connection", "demo", "--preset", "original", "--notes"])
+        .args(["--connection", "demo", "--preset", "current", "--notes"])
         .arg(&notes)
         .args([
             "--brief",

@@ -173,7 +173,7 @@ async fn free_variants_are_models_of_their_own() {
     assert_eq!(status, 200);
     assert_eq!(v["model"], "nvidia/nemotron-3-super-120b-a12b:free");
     assert_eq!(dec(&v["usage"]["cost"]), rust_decimal::Decimal::ZERO);
-    let (status, _) = post_json(&sim, &body("openai/gpt-4:free")).await;
+    let (status, _) = post_json(&sim, &body("openai/gpt-6.1-sol:free")).await;
     assert_eq!(status, 400);
     sim.stop().await;
 }
