@@ -147,7 +147,7 @@ async fn episode(router: Router, n: usize, seed: u64) -> Tally {
     let chains = [
         Chain::new(
             &[
-                "openai/gpt-6-luna",
+                "mistralai/mistral-medium-3.1",
                 "mistralai/mistral-small-3.2-24b-instruct",
                 "openai/gpt-6-luna",
             ],
@@ -158,7 +158,7 @@ async fn episode(router: Router, n: usize, seed: u64) -> Tally {
             &[
                 "mistralai/mistral-small-3.2-24b-instruct",
                 "openai/gpt-6-luna",
-                "openai/gpt-6-luna",
+                "mistralai/mistral-medium-3.1",
                 "meta-llama/llama-4-maverick",
             ],
             Variant::Floor,

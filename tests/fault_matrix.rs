@@ -203,15 +203,8 @@ fn faults() -> Vec<(String, Fault)> {
 /// What a correct engine does. The emulator, like OpenRouter, moves along the `models` array
 /// on any error of one model except 401 and 402 (they are about the key), so those two stop
 /// the run; everything else leaves a healthy model and must finish. A 400 from every model
-/// stops with `invalid_input` — except at the Quality check, whose chain ends with a retired
-/// model (Gemini Pro): OpenRouter answers with the last model's error, a 404, so nothing
-/// says the request itself was wrong and the stage ends as "every model failed".
-fn expected(fault: &Fault, persistence: Persistence, stage: Stage) -> Expect {
-    if let (Fault::Status { status: 400, .. }, Persistence::EveryModel, Stage::QualityCheck) =
-        (fault, persistence, stage)
-    {
-        return Expect::Stops("all_models_failed");
-    }
+/// stops with `invalid_input`.
+fn expected(fault: &Fault, persistence: Persistence, _stage: Stage) -> Expect {
     match fault {
         Fault::Unauthorized
         | Fault::Status {
