@@ -44,7 +44,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" --port 0 --seed 1 --preset instant >"$work/stdout" 2>"$work/stderr" &
+# The emulator accepts only keys it issued or its scenario lists: list a fresh one.
+key="sk-or-v1-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
+cat >"$work/scenario.json" <<JSON
+{"name": "openai client check",
+ "timing": {"latency_scale": 0, "processing_comments": 1, "keepalive_ms": 0,
+            "generation_visible_after_ms": 0},
+ "keys": {"$key": {}}}
+JSON
+
+"$bin" --port 0 --seed 1 --scenario "$work/scenario.json" >"$work/stdout" 2>"$work/stderr" &
 pid=$!
 
 # The first line of standard output names the origin; wait for it (at most 20 s).
@@ -62,7 +71,7 @@ case "$line" in
 esac
 
 status=0
-"$venv/bin/python" crates/openrouter-sim/tests/python/openai_client_check.py "$origin/api/v1" || status=$?
+OPENROUTER_SIM_KEY="$key" "$venv/bin/python" crates/openrouter-sim/tests/python/openai_client_check.py "$origin/api/v1" || status=$?
 
 kill -TERM "$pid"
 sim_status=0

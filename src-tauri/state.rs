@@ -9,7 +9,7 @@ use castwright_engine::connections::other::{self, OtherError};
 use castwright_engine::gateway::Client;
 use castwright_engine::pipeline::Runner;
 use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
-use castwright_engine::secrets::{Keychain, Sensitive, OPENROUTER_ACCOUNT};
+use castwright_engine::secrets::{Keychain, OPENROUTER_ACCOUNT};
 use castwright_engine::settings::{self, ConnectionChoice};
 use castwright_engine::store::Store;
 use castwright_engine::{paths, ErrorCode};
@@ -108,11 +108,8 @@ impl AppState {
                 let sim = castwright_engine::demo::start()
                     .await
                     .map_err(|e| IpcError::internal(e.to_string()))?;
-                let client = Client::new(
-                    &sim.api_base(),
-                    Some(Sensitive::new(castwright_engine::demo::DEMO_KEY.into())),
-                )
-                .map_err(|e| IpcError::internal(e.to_string()))?;
+                let client = Client::new(&sim.api_base(), Some(castwright_engine::demo::key(&sim)))
+                    .map_err(|e| IpcError::internal(e.to_string()))?;
                 let profile = ConnectionProfile {
                     id: castwright_engine::demo::CONNECTION_ID.into(),
                     kind: ConnectionKind::Demo,

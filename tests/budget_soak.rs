@@ -247,11 +247,8 @@ fn thousands_of_concurrent_calls_never_overspend_and_match_the_bill() {
                 ))
             })
             .collect();
-        let client = Client::new(
-            &sim.api_base(),
-            Some(Sensitive::new("sk-or-v1-budget-soak".into())),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key())))
+            .unwrap_or_else(|e| panic!("{e}"));
         let profile = ConnectionProfile {
             id: "demo".into(),
             kind: ConnectionKind::Demo,

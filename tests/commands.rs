@@ -61,7 +61,7 @@ fn key_lifecycle_never_returns_the_key() {
     let _guard = serial();
     let dir = tempfile::tempdir().unwrap();
     let service = format!("castwright-cmdtest-{}", std::process::id());
-    let canary = "sk-or-v1-commandtest-canary-7f3a";
+    let canary = &openrouter_sim::test_key("commandtest-canary");
     let app = app(dir.path(), &service);
 
     assert_eq!(
@@ -175,7 +175,12 @@ fn a_damaged_database_is_reported_and_the_window_still_opens() {
         .unwrap()
         .contains("damaged"));
     assert_eq!(info["data_dir"], dir.path().display().to_string());
-    let err = invoke(&app, "set_key", json!({"key": "sk-or-v1-x"})).unwrap_err();
+    let err = invoke(
+        &app,
+        "set_key",
+        json!({"key": openrouter_sim::test_key("x")}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "database");
     assert_eq!(
         std::fs::read(&db).unwrap(),
@@ -405,11 +410,15 @@ fn another_service_is_added_tested_used_priced_and_its_limit_turned_off() {
         .enable_all()
         .build()
         .unwrap();
+    // The other service's key, listed in the emulator's scenario.
+    let key = openrouter_sim::test_key(&format!("local-key-{}", std::process::id()));
+    let mut scenario = openrouter_sim::Scenario::instant();
+    scenario.keys.insert(key.clone(), Default::default());
     let sim = rt
         .block_on(openrouter_sim::SimServer::start(
             openrouter_sim::SimConfig {
                 seed: 5,
-                scenario: openrouter_sim::Scenario::instant(),
+                scenario,
                 ..openrouter_sim::SimConfig::default()
             },
         ))
@@ -419,7 +428,6 @@ fn another_service_is_added_tested_used_priced_and_its_limit_turned_off() {
         dir.path(),
         &format!("castwright-cmdtest-other-{}", std::process::id()),
     );
-    let key = format!("local-key-{}", std::process::id());
     let db = || rusqlite::Connection::open(dir.path().join("castwright.sqlite3")).unwrap();
     let count = |sql: &str, id: &str| -> i64 { db().query_row(sql, [id], |r| r.get(0)).unwrap() };
 

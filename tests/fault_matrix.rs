@@ -485,11 +485,8 @@ async fn run_cell(cell: Cell, seed: u64) -> CellResult {
     let store = Arc::new(Mutex::new(
         Store::open_in(dir.path()).unwrap_or_else(|e| panic!("store: {e}")),
     ));
-    let client = Client::new(
-        &sim.api_base(),
-        Some(Sensitive::new("sk-or-v1-fault-matrix".into())),
-    )
-    .unwrap_or_else(|e| panic!("client: {e}"));
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key())))
+        .unwrap_or_else(|e| panic!("client: {e}"));
     let profile = ConnectionProfile {
         id: "demo".into(),
         kind: ConnectionKind::Demo,

@@ -17,7 +17,10 @@ use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
-const KEY: &str = "sk-or-v1-hostile-input-test";
+/// The key the headless runs send: listed in the emulator's scenario.
+fn key() -> String {
+    openrouter_sim::test_key("hostile-input")
+}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -39,7 +42,11 @@ impl Sim {
         let sim = rt
             .block_on(SimServer::start(SimConfig {
                 seed: 5,
-                scenario: Scenario::instant(),
+                scenario: {
+                    let mut s = Scenario::instant();
+                    s.keys.insert(key(), Default::default());
+                    s
+                },
                 ..SimConfig::default()
             }))
             .unwrap_or_else(|e| panic!("emulator: {e}"));
@@ -80,7 +87,7 @@ fn produce(data: &Path, sim: &Sim, args: &[&str]) -> Run {
         .args(args)
         .arg("--json")
         .env("CASTWRIGHT_DATA_DIR", data)
-        .env("CASTWRIGHT_OPENROUTER_KEY", KEY)
+        .env("CASTWRIGHT_OPENROUTER_KEY", key())
         .env_remove("CASTWRIGHT_DEMO_SCENARIO")
         .env_remove("CASTWRIGHT_EXPORT_DIR")
         .env_remove("DISPLAY")

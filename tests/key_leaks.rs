@@ -11,20 +11,35 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use castwright_engine::secrets::Keychain;
-use openrouter_sim::{KeyConfig, Scenario, SimConfig, SimServer};
+use openrouter_sim::{test_key, KeyConfig, Scenario, SimConfig, SimServer};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
-/// The middle of each canary is what a leak would show; the emulator's `/key` label shows a
-/// key's first and last characters (as OpenRouter's does), never its middle.
-const MIDDLE_1: &str = "c4n4ry0ne7f3a91d2b6e";
-const MIDDLE_2: &str = "c4n4rytw0d81e5c07a44";
+/// Two well-formed canary keys, unique to this run; the scenario lists them.
+fn canaries() -> (String, String) {
+    let pid = std::process::id();
+    (
+        test_key(&format!("key-leaks-one-{pid}")),
+        test_key(&format!("key-leaks-two-{pid}")),
+    )
+}
 
-fn canary(middle: &str) -> String {
-    format!("sk-or-v1-{middle}-{:08x}", std::process::id())
+/// The middle of a canary is what a leak would show; the emulator's `/key` label shows a
+/// key's first and last characters (as OpenRouter's does), never its middle.
+fn middle(key: &str) -> &str {
+    &key[9..29]
+}
+
+/// An instant scenario that accepts both canaries.
+fn listing(keys: [&String; 2]) -> Scenario {
+    let mut s = Scenario::instant();
+    for k in keys {
+        s.keys.insert(k.clone(), KeyConfig::default());
+    }
+    s
 }
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -135,8 +150,8 @@ fn headless(
 fn headless_episodes_with_two_keys_leave_no_trace_of_either() {
     let _g = serial();
     let rt = runtime();
-    let sim = start_sim(&rt, Scenario::instant());
-    let (key1, key2) = (canary(MIDDLE_1), canary(MIDDLE_2));
+    let (key1, key2) = canaries();
+    let sim = start_sim(&rt, listing([&key1, &key2]));
     let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let exports = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     // The settings file the window app would have written.
@@ -163,7 +178,7 @@ fn headless_episodes_with_two_keys_leave_no_trace_of_either() {
         assert_eq!(code, Some(0), "{title} → {file}:\n{output}");
         for k in [&key1, &key2] {
             assert!(
-                !output.contains(k.as_str()) && !output.contains(&k[9..29]),
+                !output.contains(k.as_str()) && !output.contains(middle(k)),
                 "the command's own output shows a key:\n{output}"
             );
         }
@@ -186,7 +201,7 @@ fn headless_episodes_with_two_keys_leave_no_trace_of_either() {
     );
     let found = hits(
         &[data.path(), exports.path()],
-        &[&key1, &key2, MIDDLE_1, MIDDLE_2],
+        &[&key1, &key2, middle(&key1), middle(&key2)],
     );
     assert!(found.is_empty(), "keys found: {found:#?}");
     rt.block_on(sim.stop());
@@ -277,8 +292,8 @@ fn ok(app: &App, cmd: &str, args: Value) -> Value {
 fn the_window_app_never_sends_either_key_to_the_page() {
     let _g = serial();
     let rt = runtime();
-    let sim = start_sim(&rt, Scenario::instant());
-    let (key1, key2) = (canary(MIDDLE_1), canary(MIDDLE_2));
+    let (key1, key2) = canaries();
+    let sim = start_sim(&rt, listing([&key1, &key2]));
     let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let exports = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let service = format!("castwright-keyleak-{}", std::process::id());
@@ -513,7 +528,7 @@ fn the_window_app_never_sends_either_key_to_the_page() {
     let leaked: Vec<&String> = payloads
         .iter()
         .filter(|p| {
-            [key1.as_str(), key2.as_str(), MIDDLE_1, MIDDLE_2]
+            [key1.as_str(), key2.as_str(), middle(&key1), middle(&key2)]
                 .iter()
                 .any(|k| p.contains(k))
         })
@@ -521,7 +536,7 @@ fn the_window_app_never_sends_either_key_to_the_page() {
     assert!(leaked.is_empty(), "IPC payloads with a key: {leaked:#?}");
     let found = hits(
         &[data.path(), exports.path()],
-        &[&key1, &key2, MIDDLE_1, MIDDLE_2],
+        &[&key1, &key2, middle(&key1), middle(&key2)],
     );
     assert!(found.is_empty(), "keys found: {found:#?}");
     assert!(

@@ -91,7 +91,7 @@ async fn measure() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(&sim.api_base(), Some(Sensitive::new("sk-bench".into()))).unwrap();
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key()))).unwrap();
     let profile = ConnectionProfile {
         id: "demo".into(),
         kind: ConnectionKind::Demo,

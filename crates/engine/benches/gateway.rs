@@ -55,7 +55,6 @@ async fn bare(
     let t = Instant::now();
     let resp = http
         .post(format!("{base}/chat/completions"))
-        .bearer_auth("sk-bench")
         .json(&body(i, stream, max_tokens))
         .send()
         .await
@@ -240,10 +239,16 @@ fn main() {
     let report = rt.block_on(async {
         let sim = SimServer::start(SimConfig { seed: 1, scenario: Scenario::instant(), ..SimConfig::default() }).await.expect("sim");
         let base = sim.api_base();
-        let http = reqwest::Client::new();
+        // Bare calls send the emulator's own key, as the engine's client does.
+        let mut auth = reqwest::header::HeaderMap::new();
+        auth.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", sim.key()).parse().expect("header"),
+        );
+        let http = reqwest::Client::builder().default_headers(auth).build().expect("http");
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(Mutex::new(Store::open_in(dir.path()).expect("store")));
-        let client = Client::new(&base, Some(Sensitive::new("sk-bench".into()))).expect("client");
+        let client = Client::new(&base, Some(Sensitive::new(sim.key()))).expect("client");
         let profile = ConnectionProfile { id: "bench".into(), kind: ConnectionKind::Demo, deny_data_collection: false, limit_off: false };
         let router = Router::new(client, profile, store, RetryPolicy::fast());
         // Warm both paths (connections, catalog, prices).

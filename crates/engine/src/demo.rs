@@ -4,12 +4,11 @@
 
 use openrouter_sim::{Scenario, SimConfig, SimServer};
 
+use crate::secrets::Sensitive;
+
 /// The connection id of the demo. The cache keys on this id, never on the emulator's URL
 /// (which changes every start), so a simulated answer is never replayed on a real connection.
 pub const CONNECTION_ID: &str = "demo";
-
-/// The (non-secret) key the emulator is called with.
-pub const DEMO_KEY: &str = "demo-no-key-needed";
 
 /// A scenario file that replaces the demo's realistic latencies (tests and automation).
 pub const SCENARIO_ENV: &str = "CASTWRIGHT_DEMO_SCENARIO";
@@ -36,4 +35,11 @@ pub async fn start() -> Result<SimServer, DemoError> {
     })
     .await
     .map_err(|e| DemoError(e.to_string()))
+}
+
+/// The key the demo calls the emulator with: the one the emulator issued when it started.
+/// It is handed over in memory only, so it never reaches settings, the database, the
+/// keychain, a log or the UI.
+pub fn key(sim: &SimServer) -> Sensitive<String> {
+    Sensitive::new(sim.key())
 }

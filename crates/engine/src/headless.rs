@@ -255,10 +255,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             };
             report.simulated = true;
             progress(&format!("connection: demo ({})", crate::demo::LABEL));
-            let client = Client::new(
-                &sim.api_base(),
-                Some(Sensitive::new(crate::demo::DEMO_KEY.to_string())),
-            );
+            let client = Client::new(&sim.api_base(), Some(crate::demo::key(&sim)));
             _sim = Some(sim);
             (
                 client,

@@ -38,11 +38,7 @@ async fn fixture() -> Fixture {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(
-        &sim.api_base(),
-        Some(Sensitive::new("sk-or-v1-test-books".into())),
-    )
-    .unwrap();
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key()))).unwrap();
     let profile = ConnectionProfile {
         id: "demo".into(),
         kind: ConnectionKind::Demo,

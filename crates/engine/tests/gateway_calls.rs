@@ -19,8 +19,6 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 use tokio_util::sync::CancellationToken;
 
-const KEY: &str = "sk-or-v1-test-gateway";
-
 struct Fixture {
     sim: SimServer,
     router: Router,
@@ -67,7 +65,7 @@ async fn fixture_on(
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(&sim.api_base(), Some(Sensitive::new(KEY.to_string()))).unwrap();
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key()))).unwrap();
     let router = Router::new(client, profile, store.clone(), policy);
     Fixture {
         sim,

@@ -4,6 +4,7 @@
 
 use castwright_engine::secrets::{Keychain, SecretsError, Sensitive};
 use castwright_engine::ErrorCode;
+use openrouter_sim::test_key;
 
 fn keychain(test: &str) -> Keychain {
     Keychain::with_service(format!("castwright-test-{test}-{}", std::process::id()))
@@ -16,15 +17,12 @@ fn a_key_is_stored_read_back_and_deleted() {
     kc.delete(account).unwrap();
     assert!(!kc.has(account).unwrap());
 
-    let key = Sensitive::new("  sk-or-v1-test-roundtrip-0000  \n".to_string());
+    let plain = test_key("keychain-roundtrip");
+    let key = Sensitive::new(format!("  {plain}  \n"));
     kc.set(account, &key).unwrap();
     assert!(kc.has(account).unwrap());
     let back = kc.get(account).unwrap().expect("stored");
-    assert_eq!(
-        back.expose(),
-        "sk-or-v1-test-roundtrip-0000",
-        "whitespace trimmed"
-    );
+    assert_eq!(back.expose(), &plain, "whitespace trimmed");
 
     // A second keychain handle (a restarted app) sees the same key.
     let again = Keychain::with_service(format!("castwright-test-roundtrip-{}", std::process::id()));
@@ -40,13 +38,13 @@ fn a_key_is_stored_read_back_and_deleted() {
 #[test]
 fn replacing_a_key_keeps_only_the_new_one() {
     let kc = keychain("replace");
-    kc.set("openrouter", &Sensitive::new("sk-or-v1-first".into()))
+    kc.set("openrouter", &Sensitive::new(test_key("first")))
         .unwrap();
-    kc.set("openrouter", &Sensitive::new("sk-or-v1-second".into()))
+    kc.set("openrouter", &Sensitive::new(test_key("second")))
         .unwrap();
     assert_eq!(
         kc.get("openrouter").unwrap().unwrap().expose(),
-        "sk-or-v1-second"
+        &test_key("second")
     );
     kc.delete("openrouter").unwrap();
 }
@@ -54,7 +52,7 @@ fn replacing_a_key_keeps_only_the_new_one() {
 #[test]
 fn accounts_are_separate() {
     let kc = keychain("accounts");
-    kc.set("openrouter", &Sensitive::new("sk-or-v1-a".into()))
+    kc.set("openrouter", &Sensitive::new(test_key("a")))
         .unwrap();
     kc.set("conn_local", &Sensitive::new("local-b".into()))
         .unwrap();
@@ -82,16 +80,13 @@ fn an_unreachable_keychain_is_explained_not_hidden() {
     if std::env::var_os("CASTWRIGHT_KEYCHAIN_CHILD").is_some() {
         let kc = keychain("unreachable");
         let err = kc
-            .set(
-                "openrouter",
-                &Sensitive::new("sk-or-v1-never-stored".into()),
-            )
+            .set("openrouter", &Sensitive::new(test_key("never-stored")))
             .unwrap_err();
         assert_eq!(err.code(), ErrorCode::KeychainUnavailable, "{err:?}");
         let msg = err.to_string();
         assert!(msg.contains("keychain"), "{msg}");
         assert!(
-            !msg.contains("never-stored"),
+            !msg.contains(&test_key("never-stored")[9..]),
             "the key must not appear: {msg}"
         );
         return;

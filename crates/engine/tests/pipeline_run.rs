@@ -36,11 +36,7 @@ async fn fx(scenario: Scenario) -> Fx {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(
-        &sim.api_base(),
-        Some(Sensitive::new("sk-or-v1-pipeline".into())),
-    )
-    .unwrap();
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key()))).unwrap();
     let profile = ConnectionProfile {
         id: "demo".into(),
         kind: ConnectionKind::Demo,

@@ -34,11 +34,7 @@ async fn fixture(scenario: Scenario, kind: ConnectionKind) -> Fixture {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(
-        &sim.api_base(),
-        Some(Sensitive::new("sk-or-v1-test-privacy".to_string())),
-    )
-    .unwrap();
+    let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key()))).unwrap();
     let profile = ConnectionProfile {
         id: "demo".into(),
         kind,

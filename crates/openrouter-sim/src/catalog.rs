@@ -178,6 +178,12 @@ impl Model {
             },
             "per_request_limits": null,
             "supported_parameters": self.supported_parameters(),
+            // Required by the spec; null where the model sets no defaults and has no voices.
+            "default_parameters": null,
+            "supported_voices": null,
+            "expiration_date": null,
+            "knowledge_cutoff": null,
+            "links": {"details": format!("/api/v1/models/{}/endpoints", self.id)},
         })
     }
 

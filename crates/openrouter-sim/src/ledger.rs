@@ -49,40 +49,58 @@ pub struct Generation {
 impl Generation {
     /// The body of `GET /generation?id=`.
     pub fn to_json(&self) -> Value {
-        json!({
-            "data": {
-                "id": self.id,
-                "upstream_id": format!("chatcmpl-{}", self.id.trim_start_matches("gen-")),
-                "total_cost": json_number(self.cost.total),
-                "cache_discount": if self.cached_tokens > 0 { json_number(self.cost.cache_discount) } else { Value::Null },
-                "upstream_inference_cost": null,
-                "provider_name": self.provider,
-                "created_at": clock::rfc3339_micros(self.created_micros),
-                "model": self.model,
-                "app_id": null,
-                "streamed": self.streamed,
-                "cancelled": self.cancelled,
-                "latency": self.latency_ms,
-                "moderation_latency": null,
-                "generation_time": self.generation_time_ms,
-                "tokens_prompt": self.prompt_tokens,
-                "tokens_completion": self.completion_tokens,
-                "native_tokens_prompt": self.prompt_tokens,
-                "native_tokens_completion": self.completion_tokens,
-                "native_tokens_reasoning": self.reasoning_tokens,
-                "native_tokens_cached": self.cached_tokens,
-                "num_media_prompt": null,
-                "num_media_completion": null,
-                "num_search_results": null,
-                "origin": "",
-                "is_byok": false,
-                "finish_reason": self.finish_reason,
-                "native_finish_reason": self.finish_reason,
-                "usage": json_number(self.cost.total),
-                "external_user": self.user,
-                "api_type": "completions",
-            }
-        })
+        let mut data = json!({
+        "id": self.id,
+        "upstream_id": format!("chatcmpl-{}", self.id.trim_start_matches("gen-")),
+        "total_cost": json_number(self.cost.total),
+        "cache_discount": if self.cached_tokens > 0 { json_number(self.cost.cache_discount) } else { Value::Null },
+        "upstream_inference_cost": null,
+        "provider_name": self.provider,
+        "created_at": clock::rfc3339_micros(self.created_micros),
+        "model": self.model,
+        "app_id": null,
+        "streamed": self.streamed,
+        "cancelled": self.cancelled,
+        "latency": self.latency_ms,
+        "moderation_latency": null,
+        "generation_time": self.generation_time_ms,
+        "tokens_prompt": self.prompt_tokens,
+        "tokens_completion": self.completion_tokens,
+        "native_tokens_prompt": self.prompt_tokens,
+        "native_tokens_completion": self.completion_tokens,
+        "native_tokens_reasoning": self.reasoning_tokens,
+        "native_tokens_cached": self.cached_tokens,
+        "num_media_prompt": null,
+        "num_media_completion": null,
+        "num_search_results": null,
+        "origin": "",
+        "is_byok": false,
+        "finish_reason": self.finish_reason,
+        "native_finish_reason": self.finish_reason,
+        "usage": json_number(self.cost.total),
+        "external_user": self.user,
+        "api_type": "completions",
+        });
+        // Required by the spec; a plain completion through no preset, router, plugin or
+        // workspace has them empty.
+        let unused = json!({
+        "service_tier": null,
+        "native_tokens_completion_images": 0,
+        "num_input_audio_prompt": 0,
+        "num_fetches": 0,
+        "web_search_engine": null,
+        "preset_id": null,
+        "router": null,
+        "provider_responses": null,
+        "user_agent": null,
+        "http_referer": null,
+        "data_region": "global",
+        "workspace_id": null,
+        });
+        if let (Some(d), Value::Object(extra)) = (data.as_object_mut(), unused) {
+            d.extend(extra);
+        }
+        json!({ "data": data })
     }
 
     fn summary(&self) -> GenerationSummary {
@@ -279,10 +297,14 @@ mod tests {
 
     #[test]
     fn limit_caps_remaining() {
-        let s = Scenario::from_json(r#"{"keys": {"k": {"credits": "5", "limit": "1"}}}"#).unwrap();
+        let k = crate::keys::test_key("capped");
+        let s = Scenario::from_json(&format!(
+            r#"{{"keys": {{"{k}": {{"credits": "5", "limit": "1"}}}}}}"#
+        ))
+        .unwrap();
         let mut l = Ledger::default();
-        l.record(gen("gen-1", "k", "0.25"));
-        assert_eq!(l.remaining("k", &s), Decimal::from_str("0.75").unwrap());
+        l.record(gen("gen-1", &k, "0.25"));
+        assert_eq!(l.remaining(&k, &s), Decimal::from_str("0.75").unwrap());
     }
 
     #[test]

@@ -186,6 +186,12 @@ impl Scenario {
         if self.default_credits.is_sign_negative() {
             return bad("default_credits must not be negative".into());
         }
+        // A listed key OpenRouter could never have issued would only ever be refused.
+        if let Some(k) = self.keys.keys().find(|k| !crate::keys::is_well_formed(k)) {
+            return bad(format!(
+                "keys: {k:?} is not an OpenRouter key (sk-or-v1- and 64 hex digits)"
+            ));
+        }
         for (i, f) in self.faults.iter().enumerate() {
             f.validate().or_else(|m| bad(format!("faults[{i}]: {m}")))?;
         }
@@ -221,13 +227,23 @@ mod tests {
 
     #[test]
     fn reads_keys_and_timing() {
-        let s = Scenario::from_json(
-            r#"{"timing": {"latency_scale": 0}, "keys": {"sk-low": {"credits": "0.001", "limit": "0.5"}}}"#,
-        )
+        let low = crate::keys::test_key("low");
+        let s = Scenario::from_json(&format!(
+            r#"{{"timing": {{"latency_scale": 0}}, "keys": {{"{low}": {{"credits": "0.001", "limit": "0.5"}}}}}}"#
+        ))
         .unwrap();
         assert_eq!(s.timing.latency_scale, 0.0);
-        assert_eq!(s.credits_for("sk-low").to_string(), "0.001");
-        assert_eq!(s.credits_for("sk-other"), Decimal::from(10));
+        assert_eq!(s.credits_for(&low).to_string(), "0.001");
+        assert_eq!(
+            s.credits_for(&crate::keys::test_key("other")),
+            Decimal::from(10)
+        );
+    }
+
+    #[test]
+    fn listed_keys_must_be_well_formed() {
+        let err = Scenario::from_json(r#"{"keys": {"sk-capped": {"limit": "1"}}}"#).unwrap_err();
+        assert!(err.to_string().contains("not an OpenRouter key"), "{err}");
     }
 
     #[test]

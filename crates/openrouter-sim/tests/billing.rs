@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use openrouter_sim::{Scenario, SimServer};
+use openrouter_sim::{test_key, Scenario, SimServer};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
@@ -64,8 +64,8 @@ async fn cost_is_tokens_times_prices_rounded_to_ten_places() {
 
 #[tokio::test]
 async fn balances_reconcile_to_the_last_token() {
-    let sim = start(Scenario::instant()).await;
-    let keys = ["sk-or-v1-aaaaaaaaaaaaaaaa", "sk-or-v1-bbbbbbbbbbbbbbbb"];
+    let sim = start(with_keys(Scenario::instant(), json!({"a": {}, "b": {}}))).await;
+    let keys = [test_key("a"), test_key("b")];
     let models = [
         "google/gemini-3.5-flash-lite",
         "meta-llama/llama-4-scout",
@@ -187,7 +187,7 @@ async fn repeated_prefixes_are_cached_and_billed_at_the_cache_price() {
 
 #[tokio::test]
 async fn generation_is_404_for_a_moment_then_reports_cost_and_tokens() {
-    let mut s = Scenario::instant();
+    let mut s = with_keys(Scenario::instant(), json!({"someone-else": {}}));
     s.timing.generation_visible_after_ms = 1500;
     let sim = start(s).await;
     let mut b = body("anthropic/claude-haiku-4.5");
@@ -222,7 +222,7 @@ async fn generation_is_404_for_a_moment_then_reports_cost_and_tokens() {
     // Another key cannot see it.
     let res = client()
         .get(format!("{}/generation?id={id}", sim.api_base()))
-        .bearer_auth("sk-someone-else")
+        .bearer_auth(test_key("someone-else"))
         .send()
         .await
         .unwrap();
@@ -232,16 +232,15 @@ async fn generation_is_404_for_a_moment_then_reports_cost_and_tokens() {
 
 #[tokio::test]
 async fn preflight_refuses_what_the_key_cannot_afford() {
-    let mut s = Scenario::instant();
-    s.keys = serde_json::from_value(json!({
-        "sk-poor": {"credits": "0.01"},
-        "sk-empty": {"credits": "0"}
-    }))
-    .unwrap();
+    let s = with_keys(
+        Scenario::instant(),
+        json!({"poor": {"credits": "0.01"}, "empty": {"credits": "0"}}),
+    );
     let sim = start(s).await;
+    let (poor, empty) = (test_key("poor"), test_key("empty"));
     let mut b = body("openai/gpt-6.1-sol");
     b["max_tokens"] = json!(1000);
-    let res = post_with_key(&sim, "sk-poor", &b).await;
+    let res = post_with_key(&sim, &poor, &b).await;
     assert_eq!(res.status(), 402);
     let v: Value = res.json().await.unwrap();
     let prompt = {
@@ -267,42 +266,44 @@ async fn preflight_refuses_what_the_key_cannot_afford() {
     // Nothing was billed, and a request within means goes through.
     assert_eq!(sim.billing().generations, 0);
     b["max_tokens"] = json!(2);
-    assert_eq!(post_with_key(&sim, "sk-poor", &b).await.status(), 200);
+    assert_eq!(post_with_key(&sim, &poor, &b).await.status(), 200);
     // Without max_tokens the model's maximum output counts.
-    let res = post_with_key(&sim, "sk-poor", &body("anthropic/claude-opus-5.5")).await;
+    let res = post_with_key(&sim, &poor, &body("anthropic/claude-opus-5.5")).await;
     let v: Value = res.json().await.unwrap();
     assert!(v["error"]["message"]
         .as_str()
         .unwrap()
         .contains("You requested up to 128000 tokens"));
     // An empty account: insufficient credits; free models still work.
-    let res = post_with_key(&sim, "sk-empty", &body("openai/gpt-6-luna")).await;
+    let res = post_with_key(&sim, &empty, &body("openai/gpt-6-luna")).await;
     assert_eq!(res.status(), 402);
     let v: Value = res.json().await.unwrap();
     assert!(v["error"]["message"]
         .as_str()
         .unwrap()
         .starts_with("Insufficient credits"));
-    let res = post_with_key(&sim, "sk-empty", &body("google/gemma-4-31b-it:free")).await;
+    let res = post_with_key(&sim, &empty, &body("google/gemma-4-31b-it:free")).await;
     assert_eq!(res.status(), 200);
     sim.stop().await;
 }
 
 #[tokio::test]
 async fn key_limits_show_in_key_and_cap_spending() {
-    let mut s = Scenario::instant();
-    s.keys =
-        serde_json::from_value(json!({"sk-capped": {"credits": "50", "limit": "0.01"}})).unwrap();
+    let s = with_keys(
+        Scenario::instant(),
+        json!({"capped": {"credits": "50", "limit": "0.01"}}),
+    );
     let sim = start(s).await;
+    let capped = test_key("capped");
     // GPT-6 Luna may write 128,000 tokens: ask for fewer so the limit covers the call.
     let mut b = body("openai/gpt-6-luna");
     b["max_tokens"] = json!(400);
-    let res = post_with_key(&sim, "sk-capped", &b).await;
+    let res = post_with_key(&sim, &capped, &b).await;
     let v: Value = res.json().await.unwrap();
     let cost = dec(&v["usage"]["cost"]);
     let k: Value = client()
         .get(format!("{}/key", sim.api_base()))
-        .bearer_auth("sk-capped")
+        .bearer_auth(&capped)
         .send()
         .await
         .unwrap()
@@ -314,11 +315,15 @@ async fn key_limits_show_in_key_and_cap_spending() {
         round10(dec(&k["data"]["limit_remaining"])),
         Decimal::new(1, 2) - cost
     );
-    assert_eq!(k["data"]["label"], "sk-capped");
+    // The label shows the start and end of the key, as OpenRouter's does.
+    assert_eq!(
+        k["data"]["label"],
+        format!("{}...{}", &capped[..11], &capped[capped.len() - 3..])
+    );
     // A request that could cost more than the limit leaves is refused.
     let mut b = body("anthropic/claude-opus-5.5");
     b["max_tokens"] = json!(4000);
-    assert_eq!(post_with_key(&sim, "sk-capped", &b).await.status(), 402);
+    assert_eq!(post_with_key(&sim, &capped, &b).await.status(), 402);
     sim.stop().await;
 }
 

@@ -17,7 +17,13 @@ fn signal(pid: u32, name: &str) -> std::process::ExitStatus {
 fn prints_the_origin_first_serves_and_exits_0_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("s.json");
-    std::fs::write(&scenario, r#"{"timing": {"latency_scale": 0}}"#).unwrap();
+    // Outside the process, the keys a client may send are the ones the scenario file lists.
+    let key = openrouter_sim::test_key("binary");
+    std::fs::write(
+        &scenario,
+        format!(r#"{{"timing": {{"latency_scale": 0}}, "keys": {{"{key}": {{"credits": "2"}}}}}}"#),
+    )
+    .unwrap();
     let mut child = Command::new(BIN)
         .args(["--port", "0", "--seed", "3", "--scenario"])
         .arg(&scenario)
@@ -42,15 +48,32 @@ fn prints_the_origin_first_serves_and_exits_0_on_sigterm() {
         .enable_all()
         .build()
         .unwrap();
-    let status = rt.block_on(async {
-        reqwest::Client::new()
+    let (models, listed, unlisted) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let models = http
             .get(format!("{origin}/api/v1/models"))
             .send()
             .await
             .unwrap()
-            .status()
+            .status();
+        let credits = |k: String| {
+            let req = http.get(format!("{origin}/api/v1/credits")).bearer_auth(k);
+            async move {
+                let res = req.send().await.unwrap();
+                let status = res.status();
+                (status, res.json::<serde_json::Value>().await.unwrap())
+            }
+        };
+        (
+            models,
+            credits(key.clone()).await,
+            credits(openrouter_sim::test_key("not-listed")).await,
+        )
     });
-    assert_eq!(status, 200);
+    assert_eq!(models, 200);
+    assert_eq!(listed.0, 200);
+    assert_eq!(listed.1["data"]["total_credits"].as_f64(), Some(2.0));
+    assert_eq!(unlisted.0, 401);
 
     let kill = signal(child.id(), "TERM");
     assert!(kill.success());

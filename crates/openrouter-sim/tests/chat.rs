@@ -347,7 +347,7 @@ async fn bad_requests_get_openrouter_errors() {
 
     let res = client()
         .post(format!("{}/chat/completions", sim.api_base()))
-        .bearer_auth(KEY)
+        .bearer_auth(sim.key())
         .body("not json")
         .send()
         .await

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use openrouter_sim::Scenario;
+use openrouter_sim::{test_key, Scenario};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -49,11 +49,23 @@ async fn every_error_status_has_openrouter_body() {
     let rules: Vec<Value> = statuses
         .iter()
         .enumerate()
-        .map(|(i, s)| json!({"key": format!("sk-{i}"), "fault": {"type": "status", "status": s}}))
+        .map(|(i, s)| json!({"key": test_key(&format!("status-{i}")), "fault": {"type": "status", "status": s}}))
         .collect();
-    let sim = start(faults(Value::Array(rules))).await;
+    let labels: serde_json::Map<String, Value> = (0..statuses.len())
+        .map(|i| (format!("status-{i}"), json!({})))
+        .collect();
+    let sim = start(with_keys(
+        faults(Value::Array(rules)),
+        Value::Object(labels),
+    ))
+    .await;
     for (i, s) in statuses.iter().enumerate() {
-        let res = post_with_key(&sim, &format!("sk-{i}"), &body("openai/gpt-6.1-sol")).await;
+        let res = post_with_key(
+            &sim,
+            &test_key(&format!("status-{i}")),
+            &body("openai/gpt-6.1-sol"),
+        )
+        .await;
         assert_eq!(res.status().as_u16(), *s);
         let v: Value = res.json().await.unwrap();
         assert_eq!(v["error"]["code"], *s);
@@ -108,16 +120,19 @@ async fn moderation_refusal_carries_metadata() {
 
 #[tokio::test]
 async fn unauthorized_and_payment_faults_stop_the_models_array() {
-    let sim = start(faults(json!([
-        {"key": "sk-a", "fault": {"type": "unauthorized"}},
-        {"key": "sk-b", "fault": {"type": "payment_required"}}
-    ])))
+    let sim = start(with_keys(
+        faults(json!([
+            {"key": test_key("a"), "fault": {"type": "unauthorized"}},
+            {"key": test_key("b"), "fault": {"type": "payment_required"}}
+        ])),
+        json!({"a": {}, "b": {}}),
+    ))
     .await;
     let mut b = body("openai/gpt-6.1-sol");
     b["models"] = json!(["openai/gpt-6.1-terra"]);
-    let res = post_with_key(&sim, "sk-a", &b).await;
+    let res = post_with_key(&sim, &test_key("a"), &b).await;
     assert_eq!(res.status(), 401);
-    let res = post_with_key(&sim, "sk-b", &b).await;
+    let res = post_with_key(&sim, &test_key("b"), &b).await;
     assert_eq!(res.status(), 402);
     assert_eq!(sim.billing().generations, 0);
     sim.stop().await;
@@ -125,19 +140,65 @@ async fn unauthorized_and_payment_faults_stop_the_models_array() {
 
 #[tokio::test]
 async fn invalid_keys_get_401_everywhere() {
-    let mut s = Scenario::instant();
-    s.keys = serde_json::from_value(json!({"sk-revoked": {"invalid": true}})).unwrap();
-    let sim = start(s).await;
-    let res = post_with_key(&sim, "sk-revoked", &body("openai/gpt-6.1-sol")).await;
+    let sim = start(with_keys(
+        Scenario::instant(),
+        json!({"revoked": {"invalid": true}}),
+    ))
+    .await;
+    let revoked = test_key("revoked");
+    let unknown = test_key("never-listed");
+    for key in [
+        revoked.as_str(),
+        unknown.as_str(),
+        "sk-or-v1-bad",
+        "sk-capped",
+    ] {
+        let res = post_with_key(&sim, key, &body("openai/gpt-6.1-sol")).await;
+        assert_eq!(res.status(), 401);
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(
+            v,
+            json!({"error": {"message": "User not found.", "code": 401}})
+        );
+        for path in ["/key", "/credits", "/generation?id=gen-1-x"] {
+            let res = client()
+                .get(format!("{}{path}", sim.api_base()))
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 401, "{path}");
+        }
+    }
+    // No key at all, and the catalog stays public.
+    let res = client()
+        .post(format!("{}/chat/completions", sim.api_base()))
+        .json(&body("openai/gpt-6.1-sol"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
-    for path in ["/key", "/credits"] {
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["error"]["message"], "No auth credentials found");
+    let list: Value = client()
+        .get(format!("{}/models", sim.api_base()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let first = list["data"][0]["id"].as_str().unwrap();
+    for path in [
+        "/models/count".to_owned(),
+        format!("/models/{first}/endpoints"),
+    ] {
         let res = client()
             .get(format!("{}{path}", sim.api_base()))
-            .bearer_auth("sk-revoked")
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 401, "{path}");
+        assert_eq!(res.status(), 200, "{path}");
     }
     sim.stop().await;
 }
@@ -150,8 +211,9 @@ async fn raw_exchange(
     let addr = sim.origin().trim_start_matches("http://").to_owned();
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     let payload = body.to_string();
+    let key = sim.key();
     let req = format!(
-        "POST /api/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {KEY}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        "POST /api/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
         payload.len()
     );
     s.write_all(req.as_bytes()).await.unwrap();
@@ -182,7 +244,7 @@ async fn connection_reset_before_any_byte() {
     // Clients see a transport error, not an HTTP status.
     let err = client()
         .post(format!("{}/chat/completions", sim.api_base()))
-        .bearer_auth(KEY)
+        .bearer_auth(sim.key())
         .json(&body("openai/gpt-6.1-sol"))
         .send()
         .await
@@ -209,7 +271,7 @@ async fn stall_before_the_first_byte() {
         .unwrap();
     let err = quick
         .post(format!("{}/chat/completions", sim.api_base()))
-        .bearer_auth(KEY)
+        .bearer_auth(sim.key())
         .json(&json!({"model": "openai/gpt-6.1-sol", "stream": true, "messages": [{"role": "user", "content": "hi there friend"}]}))
         .send()
         .await

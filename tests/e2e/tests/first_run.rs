@@ -26,7 +26,7 @@ async fn key_survives_a_restart_and_can_be_removed() {
         ("XDG_CACHE_HOME", web_cache.to_str().unwrap()),
         ("XDG_CONFIG_HOME", web_config.to_str().unwrap()),
     ]);
-    let canary = "sk-or-v1-e2e-canary-key-5d1c";
+    let canary = &openrouter_sim::test_key("e2e-canary");
 
     // First launch: no key, so the first-run screen.
     let client = driver.launch().await;

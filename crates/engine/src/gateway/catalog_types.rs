@@ -43,15 +43,15 @@ pub struct TopProvider {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ModelInfo {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub name: String,
     #[serde(default)]
     pub context_length: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub pricing: Pricing,
     #[serde(default)]
     pub top_provider: Option<TopProvider>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub supported_parameters: Vec<String>,
 }
 
@@ -62,13 +62,13 @@ pub struct ModelsResponse {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct EndpointInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub provider_name: String,
     #[serde(default)]
     pub context_length: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub pricing: Pricing,
     #[serde(default)]
     pub max_completion_tokens: Option<u64>,
@@ -81,9 +81,9 @@ pub struct EndpointInfo {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct EndpointsData {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub endpoints: Vec<EndpointInfo>,
 }
 
@@ -120,7 +120,7 @@ pub struct Generation {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct KeyInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub label: String,
     #[serde(default, deserialize_with = "super::money::opt_decimal")]
     pub limit: Option<Decimal>,
@@ -128,7 +128,7 @@ pub struct KeyInfo {
     pub usage: Option<Decimal>,
     #[serde(default, deserialize_with = "super::money::opt_decimal")]
     pub limit_remaining: Option<Decimal>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub is_free_tier: bool,
 }
 

@@ -4,6 +4,7 @@
 pub mod catalog_types;
 mod client;
 pub mod error;
+mod lenient;
 pub mod money;
 pub mod sse;
 pub mod stream;

@@ -18,7 +18,7 @@ struct Chunk {
     model: Option<String>,
     #[serde(default)]
     provider: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     choices: Vec<ChunkChoice>,
     #[serde(default)]
     usage: Option<Usage>,

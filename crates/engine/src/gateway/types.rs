@@ -99,13 +99,13 @@ impl ChatRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct PromptTokensDetails {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub cached_tokens: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct CompletionTokensDetails {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub reasoning_tokens: u32,
 }
 
@@ -114,11 +114,11 @@ pub struct CompletionTokensDetails {
 /// back exactly the digits OpenRouter sent.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct Usage {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub prompt_tokens: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub completion_tokens: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub total_tokens: u32,
     #[serde(default, deserialize_with = "crate::gateway::money::opt_decimal")]
     pub cost: Option<Decimal>,
@@ -153,7 +153,7 @@ pub struct ResponseMessage {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Choice {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub message: ResponseMessage,
     #[serde(default)]
     pub finish_reason: Option<String>,
@@ -165,11 +165,11 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ChatCompletion {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub model: String,
     #[serde(default)]
     pub provider: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::null_default")]
     pub choices: Vec<Choice>,
     #[serde(default)]
     pub usage: Option<Usage>,

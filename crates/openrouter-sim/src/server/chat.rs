@@ -13,7 +13,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::api_error::ApiError;
-use super::auth::bearer;
+use super::auth::authorize;
 use super::catalog_answers;
 use super::conn::ConnHandle;
 use super::reply::Ident;
@@ -106,13 +106,11 @@ pub async fn completions(
     body: Bytes,
 ) -> Response {
     let started = Instant::now();
-    let Some(key) = bearer(&headers) else {
-        return ApiError::no_auth().into_response();
+    let key = match authorize(&st, &headers) {
+        Ok(key) => key,
+        Err(e) => return e.into_response(),
     };
     let scenario = st.scenario();
-    if scenario.key(&key).invalid {
-        return ApiError::new(401, "User not found.").into_response();
-    }
     let req: ChatRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {

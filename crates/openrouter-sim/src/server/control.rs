@@ -29,9 +29,20 @@ pub async fn put_scenario(State(st): State<Arc<Shared>>, body: Bytes) -> Respons
     }
 }
 
+/// How `/__sim/billing` names the emulator's own key.
+pub const OWN_KEY_NAME: &str = "emulator";
+
 pub async fn billing(State(st): State<Arc<Shared>>) -> Response {
     let scenario = st.scenario();
-    Json(st.ledger().report(&scenario)).into_response()
+    let mut report = st.ledger().report(&scenario);
+    // The emulator's own key never leaves the process: over HTTP it is named, not shown.
+    if let Some(own) = report.per_key.remove(&st.own_key) {
+        report.per_key.insert(OWN_KEY_NAME.into(), own);
+    }
+    for g in report.history.iter_mut().filter(|g| g.key == st.own_key) {
+        g.key = OWN_KEY_NAME.into();
+    }
+    Json(report).into_response()
 }
 
 pub async fn reset(State(st): State<Arc<Shared>>) -> Response {

@@ -12,7 +12,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::api_error::ApiError;
-use super::auth::bearer;
+use super::auth::authorize;
 use super::catalog_answers;
 use super::state::Shared;
 use crate::catalog::Lookup;
@@ -25,7 +25,9 @@ pub async fn models(State(st): State<Arc<Shared>>) -> Response {
         .iter()
         .map(|m| m.to_list_json())
         .collect();
-    Json(json!({ "data": data })).into_response()
+    // One page holds the whole catalog, so there is no next page.
+    let total = data.len();
+    Json(json!({ "data": data, "total_count": total, "links": {"next": null} })).into_response()
 }
 
 pub async fn models_count(State(st): State<Arc<Shared>>) -> Response {
@@ -57,14 +59,12 @@ fn label(key: &str) -> String {
 }
 
 pub async fn key(State(st): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let Some(key) = bearer(&headers) else {
-        return ApiError::no_auth().into_response();
+    let key = match authorize(&st, &headers) {
+        Ok(key) => key,
+        Err(e) => return e.into_response(),
     };
     let scenario = st.scenario();
     let cfg = scenario.key(&key);
-    if cfg.invalid {
-        return ApiError::new(401, "User not found.").into_response();
-    }
     let usage = st.ledger().usage(&key);
     let limit_remaining = cfg.limit.map(|l| json_number(l - usage));
     Json(json!({
@@ -76,6 +76,10 @@ pub async fn key(State(st): State<Arc<Shared>>, headers: HeaderMap) -> Response 
             "usage_weekly": json_number(usage),
             "usage_monthly": json_number(usage),
             "byok_usage": 0,
+            "byok_usage_daily": 0,
+            "byok_usage_weekly": 0,
+            "byok_usage_monthly": 0,
+            "creator_user_id": null,
             "is_provisioning_key": false,
             "is_management_key": false,
             "limit_remaining": limit_remaining,
@@ -91,13 +95,11 @@ pub async fn key(State(st): State<Arc<Shared>>, headers: HeaderMap) -> Response 
 }
 
 pub async fn credits(State(st): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let Some(key) = bearer(&headers) else {
-        return ApiError::no_auth().into_response();
+    let key = match authorize(&st, &headers) {
+        Ok(key) => key,
+        Err(e) => return e.into_response(),
     };
     let scenario = st.scenario();
-    if scenario.key(&key).invalid {
-        return ApiError::new(401, "User not found.").into_response();
-    }
     let usage = st.ledger().usage(&key);
     Json(json!({
         "data": {
@@ -113,8 +115,9 @@ pub async fn generation(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(key) = bearer(&headers) else {
-        return ApiError::no_auth().into_response();
+    let key = match authorize(&st, &headers) {
+        Ok(key) => key,
+        Err(e) => return e.into_response(),
     };
     let Some(id) = q.get("id").filter(|s| !s.is_empty()) else {
         return ApiError::bad_request("id is required").into_response();

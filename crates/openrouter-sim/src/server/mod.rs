@@ -88,10 +88,11 @@ impl SimServer {
         format!("{}/api/v1", self.origin)
     }
 
-    /// A key this emulator accepts, with the scenario's default credit. Tests and the demo
-    /// connection use it rather than inventing one, since unknown keys are refused.
+    /// The key this emulator issued when it started (random, `sk-or-v1-` + 64 hex): always
+    /// accepted, with the scenario's default credit, across `set_scenario` and `reset`. Tests
+    /// and the in-process demo connection use it; unknown keys are refused.
     pub fn key(&self) -> String {
-        crate::keys::test_key("emulator")
+        self.shared.own_key.clone()
     }
 
     /// Replaces faults, latencies and balances from now on; fault counters start again.

@@ -22,6 +22,9 @@ struct Runtime {
 
 pub struct Shared {
     pub seed: u64,
+    /// The key this emulator issued when it started: always accepted, with the scenario's
+    /// default credit, whatever the scenario (it survives `set_scenario` and `reset`).
+    pub own_key: String,
     pub catalog: Catalog,
     runtime: Mutex<Runtime>,
     ledger: Mutex<Ledger>,
@@ -40,6 +43,7 @@ impl Shared {
         let faults = FaultBook::new(scenario.faults.len());
         Shared {
             seed,
+            own_key: crate::keys::issue_key(),
             catalog,
             runtime: Mutex::new(Runtime {
                 scenario: Arc::new(scenario),

@@ -3,10 +3,19 @@
 
 use std::time::Duration;
 
-use openrouter_sim::{Scenario, SimConfig, SimServer};
+use openrouter_sim::{test_key, Scenario, SimConfig, SimServer};
 use serde_json::{json, Value};
 
-pub const KEY: &str = "sk-or-v1-test-0000000000000000000000";
+/// Lists keys in the scenario by label (`test_key(label)`), each with its config
+/// (`{"credits": "0.01", "limit": "1", "free_tier": true, "invalid": true}`).
+pub fn with_keys(mut s: Scenario, keys: Value) -> Scenario {
+    let map = keys.as_object().expect("keys is an object");
+    for (label, cfg) in map {
+        let cfg = serde_json::from_value(cfg.clone()).expect("key config parses");
+        s.keys.insert(test_key(label), cfg);
+    }
+    s
+}
 
 pub async fn start(scenario: Scenario) -> SimServer {
     start_seeded(0, scenario).await
@@ -49,7 +58,7 @@ pub fn body(model: &str) -> Value {
 }
 
 pub async fn post(sim: &SimServer, body: &Value) -> reqwest::Response {
-    post_with_key(sim, KEY, body).await
+    post_with_key(sim, &sim.key(), body).await
 }
 
 pub async fn post_with_key(sim: &SimServer, key: &str, body: &Value) -> reqwest::Response {
@@ -72,7 +81,7 @@ pub async fn post_json(sim: &SimServer, body: &Value) -> (u16, Value) {
 pub async fn get_json(sim: &SimServer, path: &str) -> (u16, Value) {
     let res = client()
         .get(format!("{}{path}", sim.api_base()))
-        .bearer_auth(KEY)
+        .bearer_auth(sim.key())
         .send()
         .await
         .expect("request sent");

@@ -1,11 +1,13 @@
 """Checks that the official `openai` Python package works against openrouter-sim unchanged.
 
-Usage: python openai_client_check.py http://127.0.0.1:PORT/api/v1
+Usage: OPENROUTER_SIM_KEY=sk-or-v1-... python openai_client_check.py http://127.0.0.1:PORT/api/v1
+(the key must be one the emulator's scenario lists).
 Exits non-zero (an AssertionError or an exception) on the first failed check.
 """
 
 import json
 import math
+import os
 import sys
 import urllib.request
 from decimal import Decimal
@@ -50,11 +52,18 @@ def messages(task):
     ]
 
 
-def main(base):
+def main(base, api_key):
     origin = base.rsplit("/api/v1", 1)[0]
+    # A malformed key is refused with OpenRouter's 401, which the client raises as such.
+    try:
+        OpenAI(base_url=base, api_key="sk-or-v1-bad", max_retries=0).chat.completions.create(
+            model="openai/gpt-6.1-terra", messages=messages("findings"))
+        check(False, "a malformed key must be refused")
+    except openai.AuthenticationError as e:
+        check(e.status_code == 401, f"401 for a malformed key: {e}")
     client = OpenAI(
         base_url=base,
-        api_key="sk-or-v1-python-client-check",
+        api_key=api_key,
         max_retries=0,
         default_headers={"HTTP-Referer": "https://castwright.example", "X-Title": "Castwright"},
     )
@@ -128,6 +137,7 @@ def main(base):
     # 429 with retry-after-ms: the client's own retry gets through.
     control(origin, "PUT", "/__sim/scenario", {
         "timing": {"latency_scale": 0},
+        "keys": {api_key: {}},
         "faults": [
             {"model": "openai/gpt-6.1-terra", "when": {"attempts": [1]},
              "fault": {"type": "rate_limit", "retry_after_ms": 50}},
@@ -156,7 +166,7 @@ def main(base):
     # was billed too, for what it sent).
     billing = control(origin, "GET", "/__sim/billing")
     history = billing["history"]
-    key = billing["per_key"]["sk-or-v1-python-client-check"]
+    key = billing["per_key"][api_key]
     check(billing["generations"] == 5, f"{billing['generations']} generations")
     streamed_error = [h for h in history if h["model"] == "openai/gpt-6-luna" and h["streamed"]]
     check(len(streamed_error) == 1, "the errored stream was recorded")
@@ -168,6 +178,6 @@ def main(base):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: openai_client_check.py BASE_URL")
-    main(sys.argv[1])
+    if len(sys.argv) != 2 or not os.environ.get("OPENROUTER_SIM_KEY"):
+        sys.exit("usage: OPENROUTER_SIM_KEY=sk-or-v1-... openai_client_check.py BASE_URL")
+    main(sys.argv[1], os.environ["OPENROUTER_SIM_KEY"])
