@@ -2,10 +2,12 @@
 //! `/models` without them, and the free-model limits with OpenRouter's 429 and `/key` count.
 
 mod common;
+mod spec_support;
 
 use common::*;
 use openrouter_sim::{test_key, FreeLimits, KeyConfig, Scenario};
 use serde_json::{json, Value};
+use spec_support::Conformance;
 
 /// The seed's original design and the 2025 presets: all retired by late 2026.
 const RETIRED: [&str; 18] = [
@@ -252,4 +254,51 @@ async fn post_json_with_key(
     let res = post_with_key(sim, key, body).await;
     let status = res.status().as_u16();
     (status, res.json::<Value>().await.expect("json body"))
+}
+
+#[tokio::test]
+async fn the_catalogs_answers_validate_against_openrouters_spec() {
+    let mut scenario = Scenario::instant();
+    scenario.free_limits = FreeLimits {
+        per_minute: 1,
+        ..FreeLimits::default()
+    };
+    let sim = start(scenario).await;
+    let key = sim.key();
+    let mut conf = Conformance::new();
+    // A retired id inside a models array.
+    let mut b = body("openai/gpt-6-luna");
+    b["models"] = json!(["anthropic/claude-3-opus"]);
+    let (status, v) = post_json_with_key(&sim, &key, &b).await;
+    assert_eq!(status, 400);
+    conf.json("/chat/completions", "post", 400, &v);
+    // A free model answered, then refused past its per-minute limit.
+    let free = body("google/gemma-4-26b-a4b-it:free");
+    let (status, v) = post_json_with_key(&sim, &key, &free).await;
+    assert_eq!(status, 200);
+    conf.json("/chat/completions", "post", 200, &v);
+    let (status, v) = post_json_with_key(&sim, &key, &free).await;
+    assert_eq!(status, 429);
+    conf.json("/chat/completions", "post", 429, &v);
+    // /key with the day's free-model count.
+    let res = client()
+        .get(format!("{}/key", sim.api_base()))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    let k: Value = res.json().await.unwrap();
+    assert_eq!(k["data"]["free_model_daily_requests"]["used"], 1);
+    conf.json("/key", "get", 200, &k);
+    // Every listed model and its endpoints.
+    let (_, models) = get_json(&sim, "/models").await;
+    conf.json("/models", "get", 200, &models);
+    for m in models["data"].as_array().unwrap() {
+        let id = m["id"].as_str().unwrap();
+        let (status, e) = get_json(&sim, &format!("/models/{id}/endpoints")).await;
+        assert_eq!(status, 200, "{id}");
+        conf.json("/models/{author}/{slug}/endpoints", "get", 200, &e);
+    }
+    conf.assert_all_conform();
+    sim.stop().await;
 }
