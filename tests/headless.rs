@@ -128,6 +128,39 @@ fn a_demo_episode_exports_a_speaker_labelled_script_and_a_second_run_is_free() {
         .iter()
         .all(|s| s["cached"] == true));
     assert_eq!(j2["episode_id"], j["episode_id"]);
+
+    // The demo's key is the one the in-process emulator issued: it never reaches the output,
+    // the database, the logs, the settings or the export.
+    for o in [&out, &out2] {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!text.contains("sk-or-v1-"), "{text}");
+    }
+    assert_eq!(
+        files_containing(&[data.path(), out_dir.path()], "sk-or-v1-"),
+        Vec::<String>::new()
+    );
+}
+
+/// Files under `dirs` (recursively) whose bytes contain `needle`.
+fn files_containing(dirs: &[&Path], needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut todo: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+    while let Some(p) = todo.pop() {
+        if p.is_dir() {
+            todo.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+        } else if std::fs::read(&p)
+            .unwrap_or_default()
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+        {
+            found.push(p.display().to_string());
+        }
+    }
+    found
 }
 
 #[test]
