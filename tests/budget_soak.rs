@@ -147,19 +147,19 @@ async fn episode(router: Router, n: usize, seed: u64) -> Tally {
     let chains = [
         Chain::new(
             &[
-                "openai/gpt-3.5-turbo",
-                "mistralai/mixtral-8x7b-instruct",
-                "openai/gpt-4o-mini",
+                "mistralai/mistral-medium-3.1",
+                "mistralai/mistral-small-3.2-24b-instruct",
+                "openai/gpt-6-luna",
             ],
             Variant::None,
         ),
         // Four models: the last one is a request of its own (client-side fallback).
         Chain::new(
             &[
-                "mistralai/mixtral-8x7b-instruct",
-                "openai/gpt-4o-mini",
-                "openai/gpt-3.5-turbo",
-                "meta-llama/llama-3.3-70b-instruct",
+                "mistralai/mistral-small-3.2-24b-instruct",
+                "openai/gpt-6-luna",
+                "mistralai/mistral-medium-3.1",
+                "meta-llama/llama-4-maverick",
             ],
             Variant::Floor,
         ),

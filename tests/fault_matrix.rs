@@ -19,7 +19,7 @@ use castwright_engine::money::{from_units, to_units};
 use castwright_engine::pipeline::notes_store::{self, NoteInput};
 use castwright_engine::pipeline::runner::run_error_code;
 use castwright_engine::pipeline::{
-    episode, original_design, EpisodeBrief, RunError, RunOptions, Runner, Stage,
+    current_models, episode, EpisodeBrief, RunError, RunOptions, Runner, Stage,
 };
 use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use castwright_engine::secrets::Sensitive;
@@ -203,8 +203,7 @@ fn faults() -> Vec<(String, Fault)> {
 /// What a correct engine does. The emulator, like OpenRouter, moves along the `models` array
 /// on any error of one model except 401 and 402 (they are about the key), so those two stop
 /// the run; everything else leaves a healthy model and must finish. A 400 from every model
-/// stops with `invalid_input` at every stage (retired models are left out of the chains before
-/// the run, so no stage ends on a retired model's 404 instead).
+/// stops with `invalid_input`.
 fn expected(fault: &Fault, persistence: Persistence, _stage: Stage) -> Expect {
     match fault {
         Fault::Unauthorized
@@ -226,7 +225,7 @@ fn expected(fault: &Fault, persistence: Persistence, _stage: Stage) -> Expect {
 
 /// The model each stage asks first (the fault's target).
 fn first_model(stage: Stage) -> String {
-    original_design().get(stage).chain.models[0].clone()
+    current_models(&[]).get(stage).chain.models[0].clone()
 }
 
 fn cells() -> Vec<Cell> {
@@ -280,7 +279,7 @@ fn scenario_for(cell: &Cell) -> Scenario {
     s.name = cell.name();
     // A stage-wide 400 must not break the stages before it: it targets the stage's models.
     let models: Vec<Option<String>> = match cell.persistence {
-        Persistence::EveryModel => original_design()
+        Persistence::EveryModel => current_models(&[])
             .get(cell.stage)
             .chain
             .models
@@ -316,7 +315,7 @@ fn add_episode(store: &Store) -> String {
         minutes: 3,
         ..EpisodeBrief::default()
     };
-    let ep = episode::create(store.conn(), &brief, "demo", &original_design())
+    let ep = episode::create(store.conn(), &brief, "demo", &current_models(&[]))
         .unwrap_or_else(|e| panic!("episode: {e}"));
     for (i, (name, text)) in NOTES.iter().enumerate() {
         notes_store::add(
@@ -659,7 +658,7 @@ fn produce(data: &Path, scenario: &Path) -> (Option<i32>, Value, String) {
     let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/launch.txt");
     let out = Command::new(env!("CARGO_BIN_EXE_castwright"))
         .arg("produce")
-        .args(["--connection", "demo", "--preset", "original", "--notes"])
+        .args(["--connection", "demo", "--preset", "current", "--notes"])
         .arg(&notes)
         .args([
             "--brief",

@@ -21,7 +21,7 @@ pub const BENCH_ENV: &str = "CASTWRIGHT_BENCH";
 /// How many streamed replies the page asks for after start-up (none when unset).
 pub const REPLIES_ENV: &str = "CASTWRIGHT_BENCH_REPLIES";
 /// A model the demo's emulator serves.
-const MODEL: &str = "openai/gpt-4o-mini";
+const MODEL: &str = "openai/gpt-6-luna";
 
 /// What the benchmark asks of the page, as the start-up script gives it.
 #[derive(Debug, Serialize, specta::Type)]

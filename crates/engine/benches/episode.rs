@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use castwright_engine::gateway::Client;
 use castwright_engine::pipeline::notes_store::{self, NoteInput};
-use castwright_engine::pipeline::{episode, original_design, EpisodeBrief, RunOptions, Runner};
+use castwright_engine::pipeline::{current_models, episode, EpisodeBrief, RunOptions, Runner};
 use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use castwright_engine::secrets::Sensitive;
 use castwright_engine::store::Store;
@@ -112,7 +112,7 @@ async fn measure() {
                 budget_usd: Decimal::from(3),
                 ..EpisodeBrief::default()
             };
-            let ep = episode::create(guard.conn(), &brief, "demo", &original_design()).unwrap();
+            let ep = episode::create(guard.conn(), &brief, "demo", &current_models(&[])).unwrap();
             for (i, (name, text)) in NOTES.iter().enumerate() {
                 // A different note each time, so no episode reuses another's answers.
                 let text = format!("{text}\nTake {n}.");

@@ -21,7 +21,7 @@ use openrouter_sim::{Scenario, SimConfig, SimServer};
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
 
-const MODEL: &str = "openai/gpt-4o-mini";
+const MODEL: &str = "openai/gpt-6-luna";
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {

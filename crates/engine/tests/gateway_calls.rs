@@ -160,7 +160,7 @@ async fn run(
 #[tokio::test]
 async fn a_plain_call_is_billed_exactly_once() {
     let f = fixture(Scenario::instant()).await;
-    let (r, _, text) = run(&f, &spec(&["openai/gpt-4o-mini"], false)).await;
+    let (r, _, text) = run(&f, &spec(&["openai/gpt-6-luna"], false)).await;
     let out = r.unwrap();
     assert!(!out.completion.text.is_empty());
     assert_eq!(text, out.completion.text);
@@ -178,7 +178,7 @@ async fn a_plain_call_is_billed_exactly_once() {
 #[tokio::test]
 async fn a_stream_delivers_text_and_usage_after_finish() {
     let f = fixture(Scenario::instant()).await;
-    let (r, events, text) = run(&f, &spec(&["anthropic/claude-3.5-sonnet"], true)).await;
+    let (r, events, text) = run(&f, &spec(&["anthropic/claude-sonnet-5.5"], true)).await;
     let out = r.unwrap();
     assert!(events.is_empty(), "{events:?}");
     assert_eq!(text, out.completion.text);
@@ -205,24 +205,29 @@ async fn a_stream_delivers_text_and_usage_after_finish() {
 }
 
 #[tokio::test]
-async fn a_retired_model_falls_through_to_the_next_in_one_request() {
+async fn a_retired_model_in_the_chain_gets_openrouters_unknown_model_answer() {
     let f = fixture(Scenario::instant()).await;
-    let (r, events, _) = run(
+    let (r, _events, _) = run(
         &f,
-        &spec(
-            &["anthropic/claude-instant-1", "openai/gpt-3.5-turbo"],
-            true,
-        ),
+        &spec(&["anthropic/claude-instant-1", "openai/gpt-6-luna"], true),
     )
     .await;
-    let out = r.unwrap();
-    assert_eq!(out.completion.model, "openai/gpt-3.5-turbo");
-    assert!(
-        events
-            .iter()
-            .any(|e| e == "took over anthropic/claude-instant-1 -> openai/gpt-3.5-turbo"),
-        "{events:?}"
-    );
+    // OpenRouter checks every id of the chain before routing: a retired one refuses the whole
+    // request as an unknown model, so chains must name listed models only.
+    match r.unwrap_err() {
+        CallError::Stopped { error, spent_units } => {
+            assert_eq!(error.status, Some(400));
+            assert!(
+                error
+                    .server_message
+                    .contains("anthropic/claude-instant-1 is not a valid model ID"),
+                "{error:?}"
+            );
+            assert_eq!(spent_units, 0);
+        }
+        other => panic!("expected a stop, got {other:?}"),
+    }
+    assert_eq!(f.sim.billing().generations, 0);
     let (l, b) = reconcile(&f);
     assert_eq!(l, b);
 }
@@ -231,7 +236,7 @@ async fn a_retired_model_falls_through_to_the_next_in_one_request() {
 async fn a_failing_model_is_retried_then_the_client_moves_on() {
     let mut s = Scenario::instant();
     s.faults = vec![rule(
-        Some("openai/gpt-4"),
+        Some("openai/gpt-6.1-sol"),
         always(),
         Fault::Status {
             status: 500,
@@ -245,20 +250,23 @@ async fn a_failing_model_is_retried_then_the_client_moves_on() {
     let f = fixture_with(s, policy, false).await;
     let (r, events, _) = run(
         &f,
-        &spec(&["openai/gpt-4", "anthropic/claude-3-sonnet"], false),
+        &spec(
+            &["openai/gpt-6.1-sol", "anthropic/claude-sonnet-5.5"],
+            false,
+        ),
     )
     .await;
     let out = r.unwrap();
-    assert_eq!(out.completion.model, "anthropic/claude-3-sonnet");
+    assert_eq!(out.completion.model, "anthropic/claude-sonnet-5.5");
     let failures: Vec<_> = events
         .iter()
-        .filter(|e| e.starts_with("failed openai/gpt-4 provider_error"))
+        .filter(|e| e.starts_with("failed openai/gpt-6.1-sol provider_error"))
         .collect();
     assert_eq!(failures.len(), 3, "1 try + 2 retries: {events:?}");
     assert!(
         events
             .iter()
-            .any(|e| e.contains("NextModel") && e.contains("anthropic/claude-3-sonnet")),
+            .any(|e| e.contains("NextModel") && e.contains("anthropic/claude-sonnet-5.5")),
         "{events:?}"
     );
     let rows: i64 = f
@@ -277,7 +285,7 @@ async fn a_failing_model_is_retried_then_the_client_moves_on() {
 async fn a_rate_limit_is_retried_after_its_retry_after() {
     let mut s = Scenario::instant();
     s.faults = vec![rule(
-        Some("openai/gpt-4o"),
+        Some("openai/gpt-6.1-terra"),
         first(1),
         Fault::RateLimit {
             retry_after_ms: 30,
@@ -286,11 +294,11 @@ async fn a_rate_limit_is_retried_after_its_retry_after() {
     )];
     let f = fixture(s).await;
     let started = std::time::Instant::now();
-    let (r, events, _) = run(&f, &spec(&["openai/gpt-4o"], true)).await;
+    let (r, events, _) = run(&f, &spec(&["openai/gpt-6.1-terra"], true)).await;
     r.unwrap();
     assert!(started.elapsed() >= std::time::Duration::from_millis(30));
     assert!(
-        events[0].starts_with("failed openai/gpt-4o rate_limited -> RetrySame"),
+        events[0].starts_with("failed openai/gpt-6.1-terra rate_limited -> RetrySame"),
         "{events:?}"
     );
 }
@@ -311,7 +319,11 @@ async fn stop_errors_stop_at_once() {
         let mut s = Scenario::instant();
         s.faults = vec![rule(None, always(), fault)];
         let f = fixture(s).await;
-        let (r, events, _) = run(&f, &spec(&["openai/gpt-4o", "openai/gpt-4o-mini"], false)).await;
+        let (r, events, _) = run(
+            &f,
+            &spec(&["openai/gpt-6.1-terra", "openai/gpt-6-luna"], false),
+        )
+        .await;
         match r {
             Err(CallError::Stopped { error, .. }) => assert_eq!(error.kind, kind),
             other => panic!("expected a stop for {kind:?}, got {other:?}"),
@@ -333,7 +345,11 @@ async fn every_model_failing_gives_one_plain_error() {
         },
     )];
     let f = fixture(s).await;
-    let (r, _, _) = run(&f, &spec(&["openai/gpt-4o", "openai/gpt-4o-mini"], true)).await;
+    let (r, _, _) = run(
+        &f,
+        &spec(&["openai/gpt-6.1-terra", "openai/gpt-6-luna"], true),
+    )
+    .await;
     let err = r.unwrap_err();
     assert!(matches!(err, CallError::AllFailed { .. }), "{err:?}");
     assert!(
@@ -351,7 +367,7 @@ async fn mid_stream_errors_bill_what_was_sent_and_reconcile() {
     let mut s = Scenario::instant();
     s.faults = vec![
         rule(
-            Some("openai/gpt-4o"),
+            Some("openai/gpt-6.1-terra"),
             first(1),
             Fault::MidStreamError {
                 after_chunks: 3,
@@ -361,7 +377,7 @@ async fn mid_stream_errors_bill_what_was_sent_and_reconcile() {
             },
         ),
         rule(
-            Some("openai/gpt-4o"),
+            Some("openai/gpt-6.1-terra"),
             When {
                 attempts: vec![2],
                 ..When::default()
@@ -369,7 +385,7 @@ async fn mid_stream_errors_bill_what_was_sent_and_reconcile() {
             Fault::TruncatedStream { after_chunks: 2 },
         ),
         rule(
-            Some("openai/gpt-4o"),
+            Some("openai/gpt-6.1-terra"),
             When {
                 attempts: vec![3],
                 ..When::default()
@@ -382,7 +398,7 @@ async fn mid_stream_errors_bill_what_was_sent_and_reconcile() {
         ..RetryPolicy::fast()
     };
     let f = fixture_with(s, policy, false).await;
-    let (r, events, text) = run(&f, &spec(&["openai/gpt-4o"], true)).await;
+    let (r, events, text) = run(&f, &spec(&["openai/gpt-6.1-terra"], true)).await;
     let out = r.unwrap();
     assert_eq!(
         text, out.completion.text,
@@ -409,7 +425,7 @@ async fn mid_stream_errors_bill_what_was_sent_and_reconcile() {
 async fn a_stall_before_the_first_token_times_out_and_retries() {
     let mut s = Scenario::instant();
     s.faults = vec![rule(
-        Some("openai/gpt-4o-mini"),
+        Some("openai/gpt-6-luna"),
         first(1),
         Fault::StallFirstByte { ms: 2_000 },
     )];
@@ -418,7 +434,7 @@ async fn a_stall_before_the_first_token_times_out_and_retries() {
         ..RetryPolicy::fast()
     };
     let f = fixture_with(s, policy, false).await;
-    let (r, events, _) = run(&f, &spec(&["openai/gpt-4o-mini"], true)).await;
+    let (r, events, _) = run(&f, &spec(&["openai/gpt-6-luna"], true)).await;
     r.unwrap();
     assert!(events[0].contains("first_token_timeout"), "{events:?}");
 }
@@ -427,7 +443,7 @@ async fn a_stall_before_the_first_token_times_out_and_retries() {
 async fn a_stall_mid_stream_hits_the_idle_timeout() {
     let mut s = Scenario::instant();
     s.faults = vec![rule(
-        Some("openai/gpt-4o-mini"),
+        Some("openai/gpt-6-luna"),
         first(1),
         Fault::StallMidStream {
             after_chunks: 2,
@@ -439,7 +455,7 @@ async fn a_stall_mid_stream_hits_the_idle_timeout() {
         ..RetryPolicy::fast()
     };
     let f = fixture_with(s, policy, false).await;
-    let (r, events, _) = run(&f, &spec(&["openai/gpt-4o-mini"], true)).await;
+    let (r, events, _) = run(&f, &spec(&["openai/gpt-6-luna"], true)).await;
     r.unwrap();
     assert!(events[0].contains("idle_timeout"), "{events:?}");
     let (l, b) = reconcile(&f);
@@ -450,9 +466,13 @@ async fn a_stall_mid_stream_hits_the_idle_timeout() {
 async fn resets_and_provider_errors_and_moderation() {
     let mut s = Scenario::instant();
     s.faults = vec![
-        rule(Some("openai/gpt-4o"), first(1), Fault::ConnectionReset),
         rule(
-            Some("openai/gpt-4o"),
+            Some("openai/gpt-6.1-terra"),
+            first(1),
+            Fault::ConnectionReset,
+        ),
+        rule(
+            Some("openai/gpt-6.1-terra"),
             When {
                 attempts: vec![2],
                 ..When::default()
@@ -463,7 +483,7 @@ async fn resets_and_provider_errors_and_moderation() {
             },
         ),
         rule(
-            Some("openai/gpt-4o"),
+            Some("openai/gpt-6.1-terra"),
             When {
                 attempts: vec![3],
                 ..When::default()
@@ -479,9 +499,13 @@ async fn resets_and_provider_errors_and_moderation() {
         ..RetryPolicy::fast()
     };
     let f = fixture_with(s, policy, false).await;
-    let (r, events, _) = run(&f, &spec(&["openai/gpt-4o", "openai/gpt-4o-mini"], false)).await;
+    let (r, events, _) = run(
+        &f,
+        &spec(&["openai/gpt-6.1-terra", "openai/gpt-6-luna"], false),
+    )
+    .await;
     let out = r.unwrap();
-    assert_eq!(out.completion.model, "openai/gpt-4o-mini");
+    assert_eq!(out.completion.model, "openai/gpt-6-luna");
     let kinds: Vec<&str> = events
         .iter()
         .filter(|e| e.starts_with("failed"))
@@ -509,7 +533,7 @@ async fn resets_and_provider_errors_and_moderation() {
 #[tokio::test]
 async fn the_second_identical_call_is_a_free_cache_hit_streamed_the_same_way() {
     let f = fixture(Scenario::instant()).await;
-    let s = spec(&["openai/gpt-4o-mini"], true);
+    let s = spec(&["openai/gpt-6-luna"], true);
     let (first, _, _) = run(&f, &s).await;
     let first = first.unwrap();
     let (second, events, text) = run(&f, &s).await;
@@ -537,7 +561,7 @@ async fn the_second_identical_call_is_a_free_cache_hit_streamed_the_same_way() {
 #[tokio::test]
 async fn a_call_that_cannot_fit_the_budget_is_refused_before_sending() {
     let f = fixture(Scenario::instant()).await;
-    let mut s = spec(&["anthropic/claude-3-opus"], true);
+    let mut s = spec(&["anthropic/claude-opus-5.5"], true);
     s.limits = vec![ScopeLimit::episode(
         "ep_test",
         Decimal::from_str("0.001").unwrap(),
@@ -556,7 +580,7 @@ async fn a_call_that_cannot_fit_the_budget_is_refused_before_sending() {
 #[tokio::test]
 async fn max_tokens_is_lowered_to_fit_but_not_below_the_minimum() {
     let f = fixture(Scenario::instant()).await;
-    let mut s = spec(&["anthropic/claude-3-opus"], false);
+    let mut s = spec(&["anthropic/claude-opus-5.5"], false);
     s.max_tokens = 4000;
     s.min_tokens = 50;
     // Room for the prompt plus ~100 output tokens at $75/M.
@@ -580,7 +604,11 @@ async fn privacy_and_max_price_reach_the_request() {
     // The emulator refuses endpoints above max_price and, with data_collection deny, those
     // that keep data; a call still succeeds because our max_price is the dearest endpoint.
     let f = fixture_with(Scenario::instant(), RetryPolicy::fast(), true).await;
-    let (r, _, _) = run(&f, &spec(&["mistralai/mixtral-8x7b-instruct"], false)).await;
+    let (r, _, _) = run(
+        &f,
+        &spec(&["mistralai/mistral-small-3.2-24b-instruct"], false),
+    )
+    .await;
     r.unwrap();
 }
 
@@ -588,7 +616,7 @@ async fn privacy_and_max_price_reach_the_request() {
 async fn cancelling_a_stream_stops_at_once_and_keeps_the_partial_text() {
     let mut s = Scenario::instant();
     s.faults = vec![rule(
-        Some("openai/gpt-4o"),
+        Some("openai/gpt-6.1-terra"),
         always(),
         Fault::StallMidStream {
             after_chunks: 2,
@@ -598,7 +626,7 @@ async fn cancelling_a_stream_stops_at_once_and_keeps_the_partial_text() {
     let f = fixture(s).await;
     let cancel = CancellationToken::new();
     let c2 = cancel.clone();
-    let sp = spec(&["openai/gpt-4o"], true);
+    let sp = spec(&["openai/gpt-6.1-terra"], true);
     let mut got = String::new();
     let started = std::time::Instant::now();
     let r = f
@@ -685,7 +713,7 @@ async fn two_hundred_concurrent_calls_with_faults_never_overshoot_the_limit() {
         let f = f.clone();
         tasks.push(tokio::spawn(async move {
             let mut sp = spec(
-                &["openai/gpt-4o", "anthropic/claude-3.5-sonnet"],
+                &["openai/gpt-6.1-terra", "anthropic/claude-sonnet-5.5"],
                 i % 2 == 0,
             );
             // Distinct prompts so the cache does not answer.
@@ -720,7 +748,7 @@ async fn two_hundred_concurrent_calls_with_faults_never_overshoot_the_limit() {
 #[tokio::test]
 async fn another_service_gets_bare_model_ids_without_openrouter_variants() {
     let f = other_service(Scenario::instant()).await;
-    let mut s = spec(&["openai/gpt-4o-mini"], false);
+    let mut s = spec(&["openai/gpt-6-luna"], false);
     // A plan made for OpenRouter ("Cheapest") used on a service that has no such routing.
     s.chain.variant = Variant::Floor;
     let (r, _, _) = run(&f, &s).await;
@@ -736,7 +764,7 @@ async fn another_service_gets_bare_model_ids_without_openrouter_variants() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(asked, vec!["openai/gpt-4o-mini".to_string()]);
+    assert_eq!(asked, vec!["openai/gpt-6-luna".to_string()]);
 }
 
 #[tokio::test]
@@ -751,7 +779,7 @@ async fn another_services_refusals_do_not_speak_of_openrouter() {
         },
     ));
     let f = other_service(scenario).await;
-    let (r, _, _) = run(&f, &spec(&["openai/gpt-4o-mini"], false)).await;
+    let (r, _, _) = run(&f, &spec(&["openai/gpt-6-luna"], false)).await;
     let text = r.unwrap_err().to_string();
     assert!(text.contains("did not accept its key"), "{text}");
     assert!(!text.contains("OpenRouter"), "{text}");

@@ -188,11 +188,11 @@ fn prices_are_entered_per_million_and_kept_per_token_exactly() {
         &f.store,
         &f.keychain,
         &c.id,
-        &price("openai/gpt-4o-mini", "$0.15", "0.60"),
+        &price("openai/gpt-6-luna", "$0.15", "0.60"),
     )
     .unwrap();
-    assert_eq!(c2.prices, vec![price("openai/gpt-4o-mini", "0.15", "0.6")]);
-    let stored = catalog::manual_prices(f.store.conn(), &c.id, "openai/gpt-4o-mini")
+    assert_eq!(c2.prices, vec![price("openai/gpt-6-luna", "0.15", "0.6")]);
+    let stored = catalog::manual_prices(f.store.conn(), &c.id, "openai/gpt-6-luna")
         .unwrap()
         .unwrap();
     assert_eq!(stored.prompt, Decimal::from_str("0.00000015").unwrap());
@@ -203,7 +203,7 @@ fn prices_are_entered_per_million_and_kept_per_token_exactly() {
         &f.store,
         &f.keychain,
         &c.id,
-        &price("openai/gpt-4o-mini", "3", "15"),
+        &price("openai/gpt-6-luna", "3", "15"),
     )
     .unwrap();
     let c3 = other::set_price(&f.store, &f.keychain, &c.id, &price(" llama3 ", "0", "0")).unwrap();
@@ -211,16 +211,16 @@ fn prices_are_entered_per_million_and_kept_per_token_exactly() {
         c3.prices,
         vec![
             price("llama3", "0", "0"),
-            price("openai/gpt-4o-mini", "3", "15"),
+            price("openai/gpt-6-luna", "3", "15"),
         ]
     );
     let c4 = other::remove_price(&f.store, &f.keychain, &c.id, "llama3").unwrap();
-    assert_eq!(c4.prices, vec![price("openai/gpt-4o-mini", "3", "15")]);
+    assert_eq!(c4.prices, vec![price("openai/gpt-6-luna", "3", "15")]);
 
     // The model list a service sent is kept without its prices; the catalog view adds the
     // entered ones, including for models the service did not list.
     let listed: ModelsResponse = serde_json::from_value(serde_json::json!({"data": [
-        {"id": "openai/gpt-4o-mini", "name": "GPT-4o mini", "pricing": {"prompt": "0.5", "completion": "0.5"}},
+        {"id": "openai/gpt-6-luna", "name": "GPT-4o mini", "pricing": {"prompt": "0.5", "completion": "0.5"}},
         {"id": "qwen/qwen3", "object": "model", "owned_by": "local"}
     ]}))
     .unwrap();
@@ -235,14 +235,14 @@ fn prices_are_entered_per_million_and_kept_per_token_exactly() {
     .unwrap();
     let models = other::priced_models(f.store.conn(), &c.id).unwrap();
     let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids, ["extra/model", "openai/gpt-4o-mini", "qwen/qwen3"]);
+    assert_eq!(ids, ["extra/model", "openai/gpt-6-luna", "qwen/qwen3"]);
     assert_eq!(
         models[1].prompt_price,
         Some(Decimal::from_str("0.000003").unwrap())
     );
     assert_eq!(models[2].prompt_price, None, "no price invented");
     assert_eq!(
-        catalog::dearest_prices(f.store.conn(), &c.id, "openai/gpt-4o-mini").unwrap(),
+        catalog::dearest_prices(f.store.conn(), &c.id, "openai/gpt-6-luna").unwrap(),
         None,
         "the service's own price fields are not taken as a price list"
     );

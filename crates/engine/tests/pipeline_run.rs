@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use castwright_engine::gateway::Client;
 use castwright_engine::pipeline::notes_store::{self, NoteInput};
 use castwright_engine::pipeline::{
-    artifacts, episode, original_design, EpisodeBrief, ProgressEvent, RunError, RunOptions, Runner,
+    artifacts, current_models, episode, EpisodeBrief, ProgressEvent, RunError, RunOptions, Runner,
     Stage,
 };
 use castwright_engine::routing::{
@@ -67,7 +67,7 @@ fn new_episode(f: &Fx, budget: &str, minutes: u32) -> String {
         budget_usd: Decimal::from_str(budget).unwrap(),
         ..EpisodeBrief::default()
     };
-    let ep = episode::create(store.conn(), &brief, "demo", &original_design()).unwrap();
+    let ep = episode::create(store.conn(), &brief, "demo", &current_models(&[])).unwrap();
     for (i, (name, text)) in NOTES.iter().enumerate() {
         let added = notes_store::add(
             store.conn(),
@@ -214,10 +214,10 @@ async fn faults_at_every_stage_are_survived_while_one_model_per_chain_is_healthy
     let mut s = Scenario::instant();
     // The first model of every chain fails hard; the second serves.
     s.faults = [
-        "mistralai/mixtral-8x7b-instruct",
-        "deepseek/deepseek-r1",
-        "anthropic/claude-3-opus",
-        "openai/gpt-4-turbo",
+        "mistralai/mistral-small-3.2-24b-instruct",
+        "deepseek/deepseek-v4-pro",
+        "anthropic/claude-opus-5.5",
+        "openai/gpt-6.1-terra",
     ]
     .iter()
     .map(|m| FaultRule {
@@ -248,10 +248,10 @@ async fn faults_at_every_stage_are_survived_while_one_model_per_chain_is_healthy
         let m = s.model.clone().unwrap();
         assert!(
             ![
-                "mistralai/mixtral-8x7b-instruct",
-                "deepseek/deepseek-r1",
-                "anthropic/claude-3-opus",
-                "openai/gpt-4-turbo"
+                "mistralai/mistral-small-3.2-24b-instruct",
+                "deepseek/deepseek-v4-pro",
+                "anthropic/claude-opus-5.5",
+                "openai/gpt-6.1-terra"
             ]
             .contains(&m.as_str()),
             "{m}"
@@ -322,7 +322,7 @@ async fn a_budget_too_small_for_the_estimate_is_refused_before_spending() {
 async fn a_cancel_keeps_the_partial_text_as_a_draft_and_the_next_run_resumes() {
     let mut s = Scenario::instant();
     s.faults = vec![FaultRule {
-        model: Some("anthropic/claude-3-opus".into()),
+        model: Some("anthropic/claude-opus-5.5".into()),
         provider: None,
         key: None,
         stream: Some(true),

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use castwright_engine::gateway::Client;
 use castwright_engine::ledger;
 use castwright_engine::money::to_units;
-use castwright_engine::pipeline::{original_design, Stage};
+use castwright_engine::pipeline::{current_models, Stage};
 use castwright_engine::privacy::{self, PrivacyError};
 use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use castwright_engine::secrets::Sensitive;
@@ -51,24 +51,15 @@ async fn fixture(scenario: Scenario, kind: ConnectionKind) -> Fixture {
     }
 }
 
-/// The original design without its retired models.
+/// Today's preset: every model listed by the emulator.
 fn live_plan() -> castwright_engine::pipeline::StagePlan {
-    let mut plan = original_design();
-    for stage in Stage::ALL {
-        plan.get_mut(stage).chain.models.retain(|m| {
-            !matches!(
-                m.as_str(),
-                "anthropic/claude-instant-1" | "google/gemini-pro"
-            )
-        });
-    }
-    plan
+    current_models(&[])
 }
 
 /// A live plan with one model, in two stages, that only data-keeping providers serve.
 fn plan_with_a_keeper() -> castwright_engine::pipeline::StagePlan {
     let mut plan = live_plan();
-    let keeper = "meta-llama/llama-3.3-70b-instruct:free".to_string();
+    let keeper = "google/gemma-4-31b-it:free".to_string();
     plan.research.chain.models.push(keeper.clone());
     plan.quality_check.chain.models.insert(0, keeper);
     plan
@@ -96,8 +87,8 @@ async fn a_model_only_data_keepers_serve_is_ruled_out_and_the_probes_are_billed(
     assert_eq!(check.unknown, vec![], "every model could be asked");
     assert_eq!(check.ruled_out.len(), 1, "{:?}", check.ruled_out);
     let out = &check.ruled_out[0];
-    assert_eq!(out.model, "meta-llama/llama-3.3-70b-instruct:free");
-    assert_eq!(out.name, "name of meta-llama/llama-3.3-70b-instruct:free");
+    assert_eq!(out.model, "google/gemma-4-31b-it:free");
+    assert_eq!(out.name, "name of google/gemma-4-31b-it:free");
     assert_eq!(out.stages, vec![Stage::Research, Stage::QualityCheck]);
     assert_eq!(out.reason, None);
 
@@ -128,7 +119,7 @@ async fn a_model_that_cannot_be_reached_now_is_unknown_not_ruled_out() {
     let mut scenario = Scenario::instant();
     // Claude Opus (the script stage's first model) has an outage for the whole test.
     scenario.faults.push(FaultRule {
-        model: Some("anthropic/claude-3-opus".into()),
+        model: Some("anthropic/claude-opus-5.5".into()),
         when: When::default(),
         provider: None,
         key: None,
@@ -144,9 +135,9 @@ async fn a_model_that_cannot_be_reached_now_is_unknown_not_ruled_out() {
         .unwrap();
     assert!(check.ruled_out.is_empty(), "{:?}", check.ruled_out);
     assert_eq!(check.unknown.len(), 1, "{:?}", check.unknown);
-    assert_eq!(check.unknown[0].model, "anthropic/claude-3-opus");
+    assert_eq!(check.unknown[0].model, "anthropic/claude-opus-5.5");
     let reason = check.unknown[0].reason.as_deref().unwrap();
-    assert!(reason.contains("anthropic/claude-3-opus"), "{reason}");
+    assert!(reason.contains("anthropic/claude-opus-5.5"), "{reason}");
 }
 
 #[tokio::test]

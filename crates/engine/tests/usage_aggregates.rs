@@ -19,11 +19,11 @@ use usage_fixtures::open_store;
 const ROWS: usize = 50_000;
 const DAYS: i64 = 60;
 const MODELS: [&str; 5] = [
-    "anthropic/claude-sonnet-4",
-    "openai/gpt-4o",
-    "openai/gpt-4o-mini",
-    "mistralai/mixtral-8x7b-instruct",
-    "deepseek/deepseek-r1",
+    "anthropic/claude-sonnet-5.5",
+    "openai/gpt-6.1-terra",
+    "openai/gpt-6-luna",
+    "mistralai/mistral-small-3.2-24b-instruct",
+    "deepseek/deepseek-v4-pro",
 ];
 const STAGES: [Option<&str>; 5] = [
     Some("research"),
@@ -168,7 +168,7 @@ fn fill(store: &mut Store, today: time::Date) -> Vec<Row> {
         }
         tx.execute(
             "INSERT INTO catalog_models (connection_id, model_id, name) VALUES
-             ('openrouter', 'openai/gpt-4o', 'OpenAI: GPT-4o')",
+             ('openrouter', 'openai/gpt-6.1-terra', 'OpenAI: GPT-4o')",
             [],
         )
         .unwrap();
@@ -318,12 +318,12 @@ fn fifty_thousand_attempts_aggregate_exactly() {
                 .clone()
         };
         assert_eq!(
-            label(&got.by_model, Some("openai/gpt-4o")),
+            label(&got.by_model, Some("openai/gpt-6.1-terra")),
             "OpenAI: GPT-4o"
         );
         assert_eq!(
-            label(&got.by_model, Some("deepseek/deepseek-r1")),
-            "deepseek/deepseek-r1"
+            label(&got.by_model, Some("deepseek/deepseek-v4-pro")),
+            "deepseek/deepseek-v4-pro"
         );
 
         let expected = group_by(&subset, |r| r.stage.map(str::to_string));

@@ -141,9 +141,9 @@ fn endpoints(json: &str) -> EndpointsData {
 fn model_health_joins_endpoints_our_failures_latency_and_rest() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open_store(dir.path());
-    let steady = "anthropic/claude-sonnet-4";
-    let shaky = "openai/gpt-4o";
-    let listed_only = "mistralai/mixtral-8x7b-instruct";
+    let steady = "anthropic/claude-sonnet-5.5";
+    let shaky = "openai/gpt-6.1-terra";
+    let listed_only = "mistralai/mistral-small-3.2-24b-instruct";
     catalog::store_endpoints(
         store.conn_mut(),
         "openrouter",

@@ -16,8 +16,8 @@ fn the_log_filters_by_episode_stage_model_and_status_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = open_store(dir.path());
     episode(&store, "ep_a", "Voyager");
-    let gpt = "openai/gpt-4o";
-    let mini = "openai/gpt-4o-mini";
+    let gpt = "openai/gpt-6.1-terra";
+    let mini = "openai/gpt-6-luna";
     let a1 = Attempt {
         call: "c1",
         episode: Some("ep_a"),

@@ -16,7 +16,12 @@ use rand::{Rng, SeedableRng};
 use rusqlite::{params, Connection};
 use usage_fixtures::{episode, open_store};
 
-const MODELS: [&str; 4] = ["openai/gpt-4o", "openai/gpt-4o-mini", "deepseek/r1", "m"];
+const MODELS: [&str; 4] = [
+    "openai/gpt-6.1-terra",
+    "openai/gpt-6-luna",
+    "deepseek/r1",
+    "m",
+];
 const STAGES: [Option<&str>; 3] = [Some("research"), Some("script"), None];
 const EPISODES: [Option<&str>; 4] = [Some("ep_a"), Some("ep_b"), Some("ep_gone"), None];
 const STATUSES: [&str; 5] = ["ok", "error", "cache_hit", "cancelled", "refused"];
@@ -178,7 +183,12 @@ fn log_filters() -> Vec<LogFilter> {
     let mut out = vec![LogFilter::default()];
     for days in [None, Some(1), Some(5)] {
         let range = days.map_or(Range::All, |days| Range::LastDays { days });
-        for model in [None, Some("m"), Some("openai/gpt-4o"), Some("nobody")] {
+        for model in [
+            None,
+            Some("m"),
+            Some("openai/gpt-6.1-terra"),
+            Some("nobody"),
+        ] {
             for status in [None, Some("error"), Some("cancelled")] {
                 for stage in [None, Some("script")] {
                     out.push(LogFilter {

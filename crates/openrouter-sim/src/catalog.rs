@@ -1,7 +1,8 @@
-//! The model catalog: real model ids, context lengths and per-token prices (as OpenRouter
-//! listed them in 2025), each model served by one or more provider endpoints with their own
-//! price, speed and uptime so that `:floor`, `:nitro` and `provider.sort` make a difference.
-//! The data lives in `catalog/models.json`, written for this crate.
+//! The model catalog: real model ids, context lengths and per-token prices (as published for
+//! late 2026), each model served by one or more provider endpoints with their own price,
+//! speed and uptime so that `:floor`, `:nitro` and `provider.sort` make a difference. Models
+//! of earlier years are kept as retired ids, answered as OpenRouter answers an unknown id.
+//! The data lives in `catalog/models.json` (dated, sources in `catalog/README.md`).
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ const CATALOG_JSON: &str = include_str!("catalog/models.json");
 pub enum ReasoningMode {
     /// Never reasons.
     None,
-    /// Always reasons (DeepSeek R1, the o-series): reasoning tokens are always reported.
+    /// Always reasons (DeepSeek V4 Pro, GPT-6 Astra): reasoning tokens are always reported.
     Always,
     /// Reasons when the request's `reasoning` object asks for it.
     OnRequest,
@@ -231,14 +232,24 @@ impl Model {
 
 #[derive(Deserialize)]
 struct CatalogFile {
-    retired: Vec<String>,
+    /// The day the facts were taken (documentation; checked to be present).
+    as_of: String,
+    retired: Vec<RetiredModel>,
     models: Vec<Model>,
+}
+
+/// A model OpenRouter offered once and no longer lists.
+#[derive(Clone, Debug, Deserialize)]
+struct RetiredModel {
+    id: String,
+    /// The listed model that took its place (documentation for tests and readers).
+    replaced_by: String,
 }
 
 /// What a model id resolves to.
 pub enum Lookup<'a> {
     Found(&'a Model),
-    /// Existed on OpenRouter once; now answers 404 "No endpoints found".
+    /// Existed on OpenRouter once; now answered exactly like an unknown id.
     Retired,
     Unknown,
 }
@@ -248,7 +259,7 @@ pub enum Lookup<'a> {
 pub struct Catalog {
     models: Vec<Model>,
     by_id: BTreeMap<String, usize>,
-    retired: Vec<String>,
+    retired: Vec<RetiredModel>,
 }
 
 impl Catalog {
@@ -263,6 +274,20 @@ impl Catalog {
             if by_id.insert(m.id.clone(), i).is_some() {
                 return Err(SimError::Catalog(format!("{} is listed twice", m.id)));
             }
+        }
+        for r in &file.retired {
+            if by_id.contains_key(&r.id) {
+                return Err(SimError::Catalog(format!("{} is listed and retired", r.id)));
+            }
+            if !by_id.contains_key(&r.replaced_by) {
+                return Err(SimError::Catalog(format!(
+                    "{} is replaced by {}, which is not listed",
+                    r.id, r.replaced_by
+                )));
+            }
+        }
+        if file.as_of.trim().is_empty() {
+            return Err(SimError::Catalog("the catalog has no date".into()));
         }
         Ok(Catalog {
             models: file.models,
@@ -279,7 +304,7 @@ impl Catalog {
         if let Some(m) = self.by_id.get(id).and_then(|i| self.models.get(*i)) {
             return Lookup::Found(m);
         }
-        if self.retired.iter().any(|r| r == id) {
+        if self.retired.iter().any(|r| r.id == id) {
             Lookup::Retired
         } else {
             Lookup::Unknown
@@ -293,47 +318,90 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
-    fn builtin_catalog_loads_with_the_design_models() {
+    fn builtin_catalog_loads_with_todays_models_and_the_old_ones_retired() {
         let c = Catalog::builtin().unwrap();
         assert!(c.models().len() >= 25);
+        let file: CatalogFile = serde_json::from_str(CATALOG_JSON).unwrap();
+        assert_eq!(file.as_of, "2026-12-02");
         for id in [
-            "mistralai/mixtral-8x7b-instruct",
-            "openai/gpt-3.5-turbo",
-            "anthropic/claude-3-opus",
-            "openai/gpt-4",
-            "anthropic/claude-3-sonnet",
-            "anthropic/claude-3.5-sonnet",
-            "openai/gpt-4-turbo",
-            "deepseek/deepseek-r1",
+            "anthropic/claude-opus-5.5",
+            "anthropic/claude-haiku-4.5",
+            "openai/gpt-6.1-sol",
+            "openai/gpt-6-luna",
+            "google/gemini-3.8-flash",
+            "deepseek/deepseek-v4.1-flash",
+            "meta-llama/llama-4-maverick",
+            "mistralai/mistral-small-3.2-24b-instruct",
+            "qwen/qwen3.8-max",
+            "x-ai/grok-4.20",
+            "google/gemma-4-31b-it:free",
         ] {
             assert!(matches!(c.lookup(id), Lookup::Found(_)), "{id}");
         }
-        for id in ["anthropic/claude-instant-1", "google/gemini-pro"] {
+        // The seed's original design and the 2025 presets are retired.
+        for id in [
+            "mistralai/mixtral-8x7b-instruct",
+            "anthropic/claude-instant-1",
+            "openai/gpt-3.5-turbo",
+            "deepseek/deepseek-r1",
+            "anthropic/claude-3-sonnet",
+            "anthropic/claude-3-opus",
+            "openai/gpt-4",
+            "openai/gpt-4-turbo",
+            "google/gemini-pro",
+            "meta-llama/llama-3.3-70b-instruct",
+            "openai/gpt-4o-mini",
+            "anthropic/claude-opus-4",
+            "openai/gpt-4.1-mini",
+        ] {
             assert!(matches!(c.lookup(id), Lookup::Retired), "{id}");
         }
         assert!(matches!(c.lookup("nobody/nothing"), Lookup::Unknown));
+        // Every vendor a producer would look for has a cheap and a listed model.
+        for vendor in [
+            "anthropic/",
+            "openai/",
+            "google/",
+            "meta-llama/",
+            "mistralai/",
+            "deepseek/",
+            "qwen/",
+            "x-ai/",
+        ] {
+            assert!(
+                c.models().iter().any(|m| m.id.starts_with(vendor)),
+                "{vendor}"
+            );
+        }
+        assert!(
+            c.models()
+                .iter()
+                .filter(|m| m.id.ends_with(":free"))
+                .count()
+                >= 3
+        );
     }
 
     #[test]
     fn prices_keep_sub_nano_precision() {
         let c = Catalog::builtin().unwrap();
-        let Lookup::Found(m) = c.lookup("google/gemini-flash-1.5") else {
+        let Lookup::Found(m) = c.lookup("deepseek/deepseek-v4.1-flash") else {
             panic!("missing")
         };
         let e = m.primary().unwrap();
         assert_eq!(
             e.input_cache_read,
-            Some(Decimal::from_str("0.00000001875").unwrap())
+            Some(Decimal::from_str("0.0000000028").unwrap())
         );
         let listed = m.to_list_json();
-        assert_eq!(listed["pricing"]["input_cache_read"], "0.00000001875");
-        assert_eq!(listed["pricing"]["prompt"], "0.000000075");
+        assert_eq!(listed["pricing"]["input_cache_read"], "0.0000000028");
+        assert_eq!(listed["pricing"]["prompt"], "0.00000014");
     }
 
     #[test]
     fn slugs_match_names_and_tags() {
         let c = Catalog::builtin().unwrap();
-        let Lookup::Found(m) = c.lookup("anthropic/claude-3-opus") else {
+        let Lookup::Found(m) = c.lookup("anthropic/claude-opus-5.5") else {
             panic!("missing")
         };
         let bedrock = &m.endpoints[1];

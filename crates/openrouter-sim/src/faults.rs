@@ -276,14 +276,16 @@ mod tests {
     #[test]
     fn fires_on_the_listed_attempts_only() {
         let rules = vec![rule(
-            r#"{"model": "openai/gpt-4", "when": {"attempts": [1, 3]}, "fault": {"type": "status", "status": 503}}"#,
+            r#"{"model": "openai/gpt-6.1-sol", "when": {"attempts": [1, 3]}, "fault": {"type": "status", "status": 503}}"#,
         )];
         let mut book = FaultBook::new(1);
         let fired: Vec<usize> = (0..4)
-            .map(|_| book.check(&rules, 0, &target("openai/gpt-4")).len())
+            .map(|_| book.check(&rules, 0, &target("openai/gpt-6.1-sol")).len())
             .collect();
         assert_eq!(fired, vec![1, 0, 1, 0]);
-        assert!(book.check(&rules, 0, &target("openai/gpt-4o")).is_empty());
+        assert!(book
+            .check(&rules, 0, &target("openai/gpt-6.1-terra"))
+            .is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::answers::ScriptedAnswer;
 use crate::error::SimError;
 use crate::faults::FaultRule;
 pub use crate::scenario_oauth::OAuthScenario;
+use crate::free_limits::FreeLimits;
 
 /// A complete description of how the emulator behaves.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -41,6 +42,8 @@ pub struct Scenario {
     pub oauth: OAuthScenario,
     /// Scripted answers per task and model, tried in order before the generated text.
     pub answers: Vec<ScriptedAnswer>,
+    /// The allowance for `:free` models (OpenRouter's published one by default).
+    pub free_limits: FreeLimits,
 }
 
 /// Waiting times. Catalog latencies are multiplied by `latency_scale`; everything else is in
@@ -125,6 +128,7 @@ impl Default for Scenario {
             uptime_failures: false,
             oauth: OAuthScenario::default(),
             answers: Vec::new(),
+            free_limits: FreeLimits::default(),
         }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn plain_completion_has_openrouter_shape() {
     let sim = start(Scenario::instant()).await;
-    let res = post(&sim, &body("openai/gpt-4o")).await;
+    let res = post(&sim, &body("openai/gpt-6.1-terra")).await;
     assert_eq!(res.status(), 200);
     let header_id = res
         .headers()
@@ -21,8 +21,8 @@ async fn plain_completion_has_openrouter_shape() {
     assert_eq!(v["id"], header_id);
     assert!(header_id.starts_with("gen-"));
     assert_eq!(v["object"], "chat.completion");
-    assert_eq!(v["model"], "openai/gpt-4o");
-    // OpenAI and Azure serve GPT-4o at the same price: load balancing picks either.
+    assert_eq!(v["model"], "openai/gpt-6.1-terra");
+    // OpenAI and Azure serve GPT-6.1 Terra at the same price: load balancing picks either.
     assert!(["OpenAI", "Azure"].contains(&v["provider"].as_str().unwrap()));
     let choice = &v["choices"][0];
     assert_eq!(choice["finish_reason"], "stop");
@@ -49,7 +49,7 @@ async fn plain_completion_has_openrouter_shape() {
 #[tokio::test]
 async fn usage_counts_follow_the_documented_approximation() {
     let sim = start(Scenario::instant()).await;
-    let b = body("openai/gpt-4o");
+    let b = body("openai/gpt-6.1-terra");
     let (_, v) = post_json(&sim, &b).await;
     let texts: Vec<&str> = b["messages"]
         .as_array()
@@ -72,7 +72,7 @@ async fn usage_counts_follow_the_documented_approximation() {
 #[tokio::test]
 async fn stream_follows_the_recorded_chunk_order() {
     let sim = start(Scenario::instant()).await;
-    let (headers, events) = stream(&sim, body("anthropic/claude-3.5-sonnet")).await;
+    let (headers, events) = stream(&sim, body("anthropic/claude-sonnet-5.5")).await;
     assert_eq!(headers["content-type"], "text/event-stream");
     let id = headers["x-generation-id"].to_str().unwrap().to_owned();
 
@@ -86,7 +86,7 @@ async fn stream_follows_the_recorded_chunk_order() {
     for c in &chunks {
         assert_eq!(c["id"], id.as_str());
         assert_eq!(c["object"], "chat.completion.chunk");
-        assert_eq!(c["model"], "anthropic/claude-3.5-sonnet");
+        assert_eq!(c["model"], "anthropic/claude-sonnet-5.5");
         assert!(c["provider"].is_string());
     }
     // First chunk: role with empty content.
@@ -121,7 +121,7 @@ async fn usage_chunk_can_have_no_choices() {
     let mut s = Scenario::instant();
     s.usage_chunk = openrouter_sim::UsageChunkStyle::NoChoices;
     let sim = start(s).await;
-    let (_, events) = stream(&sim, body("openai/gpt-4o-mini")).await;
+    let (_, events) = stream(&sim, body("openai/gpt-6-luna")).await;
     let chunks = data(&events);
     let last = chunks.last().unwrap();
     assert_eq!(last["choices"], json!([]));
@@ -132,7 +132,7 @@ async fn usage_chunk_can_have_no_choices() {
 #[tokio::test]
 async fn stream_and_plain_give_the_same_text_for_the_same_request() {
     let sim = start(Scenario::instant()).await;
-    let b = body("mistralai/mixtral-8x7b-instruct:floor");
+    let b = body("mistralai/mistral-small-3.2-24b-instruct:floor");
     let (_, plain) = post_json(&sim, &b).await;
     let (_, events) = stream(&sim, b).await;
     assert_eq!(
@@ -145,7 +145,7 @@ async fn stream_and_plain_give_the_same_text_for_the_same_request() {
 #[tokio::test]
 async fn max_tokens_cuts_with_length() {
     let sim = start(Scenario::instant()).await;
-    let mut b = body("openai/gpt-4o");
+    let mut b = body("openai/gpt-6.1-terra");
     b["messages"][0]["content"] = json!("TASK: script\nSPEAKERS: Alex, Sam\nWORDS: 1500");
     b["max_tokens"] = json!(50);
     let (_, v) = post_json(&sim, &b).await;
@@ -158,7 +158,7 @@ async fn max_tokens_cuts_with_length() {
 #[tokio::test]
 async fn stop_sequences_end_the_text() {
     let sim = start(Scenario::instant()).await;
-    let mut b = body("openai/gpt-4o");
+    let mut b = body("openai/gpt-6.1-terra");
     b["stop"] = json!(["[n2]"]);
     let (_, v) = post_json(&sim, &b).await;
     let content = v["choices"][0]["message"]["content"].as_str().unwrap();
@@ -171,7 +171,7 @@ async fn stop_sequences_end_the_text() {
 #[tokio::test]
 async fn script_uses_speakers_headings_and_word_target() {
     let sim = start(Scenario::instant()).await;
-    let mut b = body("anthropic/claude-3-opus");
+    let mut b = body("anthropic/claude-opus-5.5");
     b["messages"][0]["content"] =
         json!("You write podcast scripts.\nTASK: script\nSPEAKERS: Priya, Tom\nWORDS: 400");
     let (_, v) = post_json(&sim, &b).await;
@@ -194,7 +194,7 @@ async fn script_uses_speakers_headings_and_word_target() {
 #[tokio::test]
 async fn outline_and_verdict_shapes() {
     let sim = start(Scenario::instant()).await;
-    let mut b = body("openai/gpt-4-turbo");
+    let mut b = body("openai/gpt-6.1-terra");
     b["messages"][0]["content"] = json!("TASK: outline");
     let (_, v) = post_json(&sim, &b).await;
     let content = v["choices"][0]["message"]["content"].as_str().unwrap();
@@ -214,7 +214,7 @@ async fn outline_and_verdict_shapes() {
 #[tokio::test]
 async fn json_schema_output_validates() {
     let sim = start(Scenario::instant()).await;
-    let mut b = body("openai/gpt-4o");
+    let mut b = body("openai/gpt-6.1-terra");
     b["messages"][0]["content"] = json!("TASK: verdict");
     b["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "verdict", "strict": true, "schema": {
         "type": "object",
@@ -256,7 +256,7 @@ async fn text_is_deterministic_per_seed() {
     let a = start_seeded(1, Scenario::instant()).await;
     let b = start_seeded(1, Scenario::instant()).await;
     let c = start_seeded(2, Scenario::instant()).await;
-    let mut req = body("openai/gpt-4o");
+    let mut req = body("openai/gpt-6.1-terra");
     req["messages"][0]["content"] = json!("TASK: script\nWORDS: 300");
     let text = |v: Value| {
         v["choices"][0]["message"]["content"]
@@ -277,8 +277,8 @@ async fn text_is_deterministic_per_seed() {
 #[tokio::test]
 async fn reasoning_models_report_reasoning_tokens() {
     let sim = start(Scenario::instant()).await;
-    // DeepSeek R1 shows its reasoning.
-    let (_, v) = post_json(&sim, &body("deepseek/deepseek-r1")).await;
+    // DeepSeek V4 Pro shows its reasoning.
+    let (_, v) = post_json(&sim, &body("deepseek/deepseek-v4-pro")).await;
     let reasoning_tokens = v["usage"]["completion_tokens_details"]["reasoning_tokens"]
         .as_u64()
         .unwrap();
@@ -293,8 +293,8 @@ async fn reasoning_models_report_reasoning_tokens() {
         v["usage"]["completion_tokens"].as_u64().unwrap(),
         reasoning_tokens + openrouter_sim::token_count::count(content)
     );
-    // o3-mini counts reasoning but hides it.
-    let (_, v) = post_json(&sim, &body("openai/o3-mini")).await;
+    // GPT-6 Astra counts reasoning but hides it.
+    let (_, v) = post_json(&sim, &body("openai/gpt-6-astra")).await;
     assert!(
         v["usage"]["completion_tokens_details"]["reasoning_tokens"]
             .as_u64()
@@ -303,7 +303,7 @@ async fn reasoning_models_report_reasoning_tokens() {
     );
     assert!(v["choices"][0]["message"]["reasoning"].is_null());
     // Streams carry reasoning deltas before content.
-    let (_, events) = stream(&sim, body("deepseek/deepseek-r1")).await;
+    let (_, events) = stream(&sim, body("deepseek/deepseek-v4-pro")).await;
     let chunks = data(&events);
     let first_reasoning = chunks
         .iter()
@@ -326,7 +326,7 @@ async fn bad_requests_get_openrouter_errors() {
     let sim = start(Scenario::instant()).await;
     let res = client()
         .post(format!("{}/chat/completions", sim.api_base()))
-        .json(&body("openai/gpt-4o"))
+        .json(&body("openai/gpt-6.1-terra"))
         .send()
         .await
         .unwrap();
@@ -337,7 +337,11 @@ async fn bad_requests_get_openrouter_errors() {
         json!({"error": {"code": 401, "message": "No auth credentials found"}})
     );
 
-    let (status, v) = post_json(&sim, &json!({"model": "openai/gpt-4o", "messages": []})).await;
+    let (status, v) = post_json(
+        &sim,
+        &json!({"model": "openai/gpt-6.1-terra", "messages": []}),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(v["error"]["code"], 400);
 
@@ -355,7 +359,7 @@ async fn bad_requests_get_openrouter_errors() {
 #[tokio::test]
 async fn chunks_are_written_like_the_recorded_ones() {
     let sim = start(Scenario::instant()).await;
-    let mut b = body("x-ai/grok-3-beta");
+    let mut b = body("x-ai/grok-4.20");
     b["stream"] = json!(true);
     let raw = read_stream(post(&sim, &b).await).await.unwrap();
     let lines: Vec<&str> = raw
@@ -369,7 +373,7 @@ async fn chunks_are_written_like_the_recorded_ones() {
     assert_eq!(
         lines[0],
         format!(
-            "data: {{\"id\":\"{id}\",\"provider\":\"xAI\",\"model\":\"x-ai/grok-3-beta\",\"object\":\"chat.completion.chunk\",\"created\":{created},\"choices\":[{{\"index\":0,\"delta\":{{\"role\":\"assistant\",\"content\":\"\"}},\"finish_reason\":null,\"native_finish_reason\":null,\"logprobs\":null}}]}}"
+            "data: {{\"id\":\"{id}\",\"provider\":\"xAI\",\"model\":\"x-ai/grok-4.20\",\"object\":\"chat.completion.chunk\",\"created\":{created},\"choices\":[{{\"index\":0,\"delta\":{{\"role\":\"assistant\",\"content\":\"\"}},\"finish_reason\":null,\"native_finish_reason\":null,\"logprobs\":null}}]}}"
         )
     );
     let finish = lines[lines.len() - 2];

@@ -14,14 +14,14 @@ async fn scenario_can_be_replaced_over_http() {
     let new = json!({
         "name": "down",
         "timing": {"latency_scale": 0},
-        "faults": [{"model": "openai/gpt-4", "fault": {"type": "status", "status": 503}}]
+        "faults": [{"model": "openai/gpt-6.1-sol", "fault": {"type": "status", "status": 503}}]
     });
     let res = c.put(&url).json(&new).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let got: Value = c.get(&url).send().await.unwrap().json().await.unwrap();
     assert_eq!(got["name"], "down");
     assert_eq!(got["faults"][0]["fault"]["type"], "status");
-    assert_eq!(post(&sim, &body("openai/gpt-4")).await.status(), 503);
+    assert_eq!(post(&sim, &body("openai/gpt-6.1-sol")).await.status(), 503);
     assert_eq!(sim.scenario().name, "down");
 
     let res = c
@@ -34,10 +34,10 @@ async fn scenario_can_be_replaced_over_http() {
     let v: Value = res.json().await.unwrap();
     assert!(v["error"]["message"].as_str().unwrap().contains("nope"));
     // The bad scenario was not applied.
-    assert_eq!(post(&sim, &body("openai/gpt-4")).await.status(), 503);
+    assert_eq!(post(&sim, &body("openai/gpt-6.1-sol")).await.status(), 503);
 
     sim.set_scenario(Scenario::instant());
-    assert_eq!(post(&sim, &body("openai/gpt-4")).await.status(), 200);
+    assert_eq!(post(&sim, &body("openai/gpt-6.1-sol")).await.status(), 200);
     sim.stop().await;
 }
 
@@ -45,7 +45,7 @@ async fn scenario_can_be_replaced_over_http() {
 async fn billing_and_reset_over_http() {
     let sim = start(Scenario::instant()).await;
     let c = client();
-    let (_, v) = post_json(&sim, &body("openai/gpt-4o")).await;
+    let (_, v) = post_json(&sim, &body("openai/gpt-6.1-terra")).await;
     let billing: Value = c
         .get(format!("{}/__sim/billing", sim.origin()))
         .send()
@@ -124,7 +124,7 @@ async fn unknown_paths_get_json_404() {
 async fn default_and_demo_scenarios_stream() {
     for s in [Scenario::default(), Scenario::demo()] {
         let sim = start(s).await;
-        let mut b = body("openai/gpt-4.1-nano");
+        let mut b = body("openai/gpt-6-luna");
         b["max_tokens"] = json!(24);
         let (_, events) = stream(&sim, b).await;
         assert!(

@@ -12,12 +12,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 #[tokio::test]
 async fn rate_limit_with_retry_after_then_recovery() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4o", "when": {"attempts": [1, 2]}, "fault": {"type": "rate_limit", "retry_after_ms": 50}},
-        {"model": "openai/gpt-4o-mini", "fault": {"type": "rate_limit", "retry_after_ms": 2000, "upstream": false}}
+        {"model": "openai/gpt-6.1-terra", "when": {"attempts": [1, 2]}, "fault": {"type": "rate_limit", "retry_after_ms": 50}},
+        {"model": "openai/gpt-6-luna", "fault": {"type": "rate_limit", "retry_after_ms": 2000, "upstream": false}}
     ])))
     .await;
     for _ in 0..2 {
-        let res = post(&sim, &body("openai/gpt-4o")).await;
+        let res = post(&sim, &body("openai/gpt-6.1-terra")).await;
         assert_eq!(res.status(), 429);
         assert_eq!(res.headers()["retry-after"], "0.05");
         assert_eq!(res.headers()["retry-after-ms"], "50");
@@ -30,8 +30,11 @@ async fn rate_limit_with_retry_after_then_recovery() {
             .contains("rate-limited"));
         assert_eq!(v["error"]["metadata"]["retry_after_ms"], 50);
     }
-    assert_eq!(post(&sim, &body("openai/gpt-4o")).await.status(), 200);
-    let res = post(&sim, &body("openai/gpt-4o-mini")).await;
+    assert_eq!(
+        post(&sim, &body("openai/gpt-6.1-terra")).await.status(),
+        200
+    );
+    let res = post(&sim, &body("openai/gpt-6-luna")).await;
     assert_eq!(res.headers()["retry-after"], "2");
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["error"]["message"], "Rate limit exceeded");
@@ -60,7 +63,7 @@ async fn every_error_status_has_openrouter_body() {
         let res = post_with_key(
             &sim,
             &test_key(&format!("status-{i}")),
-            &body("openai/gpt-4"),
+            &body("openai/gpt-6.1-sol"),
         )
         .await;
         assert_eq!(res.status().as_u16(), *s);
@@ -79,10 +82,10 @@ async fn every_error_status_has_openrouter_body() {
 #[tokio::test]
 async fn provider_error_keeps_the_cause_in_metadata_raw() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4", "fault": {"type": "provider_error", "status": 502}}
+        {"model": "openai/gpt-6.1-sol", "fault": {"type": "provider_error", "status": 502}}
     ])))
     .await;
-    let (status, v) = post_json(&sim, &body("openai/gpt-4")).await;
+    let (status, v) = post_json(&sim, &body("openai/gpt-6.1-sol")).await;
     assert_eq!(status, 502);
     assert_eq!(v["error"]["message"], "Provider returned error");
     let raw = v["error"]["metadata"]["raw"].as_str().unwrap();
@@ -95,15 +98,15 @@ async fn provider_error_keeps_the_cause_in_metadata_raw() {
 #[tokio::test]
 async fn moderation_refusal_carries_metadata() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4o", "provider": "openai", "fault": {"type": "moderation", "reasons": ["harassment"]}},
-        {"model": "openai/gpt-4o", "provider": "azure", "fault": {"type": "moderation", "reasons": ["harassment"]}}
+        {"model": "openai/gpt-6.1-terra", "provider": "openai", "fault": {"type": "moderation", "reasons": ["harassment"]}},
+        {"model": "openai/gpt-6.1-terra", "provider": "azure", "fault": {"type": "moderation", "reasons": ["harassment"]}}
     ])))
     .await;
-    let (status, v) = post_json(&sim, &body("openai/gpt-4o")).await;
+    let (status, v) = post_json(&sim, &body("openai/gpt-6.1-terra")).await;
     assert_eq!(status, 403);
     let m = &v["error"]["metadata"];
     assert_eq!(m["reasons"], json!(["harassment"]));
-    assert_eq!(m["model_slug"], "openai/gpt-4o");
+    assert_eq!(m["model_slug"], "openai/gpt-6.1-terra");
     assert!(m["provider_name"].is_string());
     let flagged = m["flagged_input"].as_str().unwrap();
     assert!(flagged.starts_with("Summarise these notes."));
@@ -125,8 +128,8 @@ async fn unauthorized_and_payment_faults_stop_the_models_array() {
         json!({"a": {}, "b": {}}),
     ))
     .await;
-    let mut b = body("openai/gpt-4");
-    b["models"] = json!(["openai/gpt-4o"]);
+    let mut b = body("openai/gpt-6.1-sol");
+    b["models"] = json!(["openai/gpt-6.1-terra"]);
     let res = post_with_key(&sim, &test_key("a"), &b).await;
     assert_eq!(res.status(), 401);
     let res = post_with_key(&sim, &test_key("b"), &b).await;
@@ -150,7 +153,7 @@ async fn invalid_keys_get_401_everywhere() {
         "sk-or-v1-bad",
         "sk-capped",
     ] {
-        let res = post_with_key(&sim, key, &body("openai/gpt-4")).await;
+        let res = post_with_key(&sim, key, &body("openai/gpt-6.1-sol")).await;
         assert_eq!(res.status(), 401);
         let v: Value = res.json().await.unwrap();
         assert_eq!(
@@ -170,7 +173,7 @@ async fn invalid_keys_get_401_everywhere() {
     // No key at all, and the catalog stays public.
     let res = client()
         .post(format!("{}/chat/completions", sim.api_base()))
-        .json(&body("openai/gpt-4"))
+        .json(&body("openai/gpt-6.1-sol"))
         .send()
         .await
         .unwrap();
@@ -228,10 +231,10 @@ async fn raw_exchange(
 #[tokio::test]
 async fn connection_reset_before_any_byte() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4", "fault": {"type": "connection_reset"}}
+        {"model": "openai/gpt-6.1-sol", "fault": {"type": "connection_reset"}}
     ])))
     .await;
-    match raw_exchange(&sim, &body("openai/gpt-4")).await {
+    match raw_exchange(&sim, &body("openai/gpt-6.1-sol")).await {
         Err((kind, got)) => {
             assert_eq!(kind, std::io::ErrorKind::ConnectionReset);
             assert!(got.is_empty());
@@ -242,21 +245,24 @@ async fn connection_reset_before_any_byte() {
     let err = client()
         .post(format!("{}/chat/completions", sim.api_base()))
         .bearer_auth(sim.key())
-        .json(&body("openai/gpt-4"))
+        .json(&body("openai/gpt-6.1-sol"))
         .send()
         .await
         .unwrap_err();
     assert!(err.status().is_none());
     // The server keeps serving.
-    assert_eq!(post(&sim, &body("openai/gpt-4o")).await.status(), 200);
+    assert_eq!(
+        post(&sim, &body("openai/gpt-6.1-terra")).await.status(),
+        200
+    );
     sim.stop().await;
 }
 
 #[tokio::test]
 async fn stall_before_the_first_byte() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4", "when": {"first": 1}, "fault": {"type": "stall_first_byte", "ms": 30000}},
-        {"model": "openai/gpt-4o", "fault": {"type": "stall_first_byte", "ms": 20}}
+        {"model": "openai/gpt-6.1-sol", "when": {"first": 1}, "fault": {"type": "stall_first_byte", "ms": 30000}},
+        {"model": "openai/gpt-6.1-terra", "fault": {"type": "stall_first_byte", "ms": 20}}
     ])))
     .await;
     let quick = reqwest::Client::builder()
@@ -266,13 +272,13 @@ async fn stall_before_the_first_byte() {
     let err = quick
         .post(format!("{}/chat/completions", sim.api_base()))
         .bearer_auth(sim.key())
-        .json(&json!({"model": "openai/gpt-4", "stream": true, "messages": [{"role": "user", "content": "hi there friend"}]}))
+        .json(&json!({"model": "openai/gpt-6.1-sol", "stream": true, "messages": [{"role": "user", "content": "hi there friend"}]}))
         .send()
         .await
         .unwrap_err();
     assert!(err.is_timeout());
     // A short stall delays but does not break the request.
-    let (status, _) = post_json(&sim, &body("openai/gpt-4o")).await;
+    let (status, _) = post_json(&sim, &body("openai/gpt-6.1-terra")).await;
     assert_eq!(status, 200);
     sim.stop().await;
 }
@@ -280,10 +286,10 @@ async fn stall_before_the_first_byte() {
 #[tokio::test]
 async fn stall_mid_stream_goes_silent_after_some_chunks() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4o", "fault": {"type": "stall_mid_stream", "after_chunks": 2, "ms": 30000}}
+        {"model": "openai/gpt-6.1-terra", "fault": {"type": "stall_mid_stream", "after_chunks": 2, "ms": 30000}}
     ])))
     .await;
-    let mut b = body("openai/gpt-4o");
+    let mut b = body("openai/gpt-6.1-terra");
     b["stream"] = json!(true);
     let mut res = post(&sim, &b).await;
     let mut raw = String::new();
@@ -315,11 +321,11 @@ async fn stall_mid_stream_goes_silent_after_some_chunks() {
 #[tokio::test]
 async fn mid_stream_error_in_both_forms() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4o", "fault": {"type": "mid_stream_error", "after_chunks": 3, "code": 502, "message": "Upstream went away"}},
-        {"model": "anthropic/claude-3-haiku", "fault": {"type": "mid_stream_error", "after_chunks": 1, "code": "server_error", "finish_reason": "null"}}
+        {"model": "openai/gpt-6.1-terra", "fault": {"type": "mid_stream_error", "after_chunks": 3, "code": 502, "message": "Upstream went away"}},
+        {"model": "anthropic/claude-haiku-4.5", "fault": {"type": "mid_stream_error", "after_chunks": 1, "code": "server_error", "finish_reason": "null"}}
     ])))
     .await;
-    let (_, events) = stream(&sim, body("openai/gpt-4o")).await;
+    let (_, events) = stream(&sim, body("openai/gpt-6.1-terra")).await;
     let chunks = data(&events);
     let err_chunk = chunks.iter().find(|c| c.get("error").is_some()).unwrap();
     assert_eq!(err_chunk["error"]["code"], 502);
@@ -335,7 +341,7 @@ async fn mid_stream_error_in_both_forms() {
         .iter()
         .any(|c| c["choices"][0]["finish_reason"] == "stop"));
 
-    let (_, events) = stream(&sim, body("anthropic/claude-3-haiku")).await;
+    let (_, events) = stream(&sim, body("anthropic/claude-haiku-4.5")).await;
     let chunks = data(&events);
     let err_chunk = chunks.iter().find(|c| c.get("error").is_some()).unwrap();
     assert_eq!(err_chunk["error"]["code"], "server_error");
@@ -351,10 +357,10 @@ async fn mid_stream_error_in_both_forms() {
 #[tokio::test]
 async fn truncated_stream_ends_without_done() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4o", "fault": {"type": "truncated_stream", "after_chunks": 4}}
+        {"model": "openai/gpt-6.1-terra", "fault": {"type": "truncated_stream", "after_chunks": 4}}
     ])))
     .await;
-    let (_, events) = stream(&sim, body("openai/gpt-4o")).await;
+    let (_, events) = stream(&sim, body("openai/gpt-6.1-terra")).await;
     assert!(!events.contains(&Event::Done));
     let chunks = data(&events);
     assert!(chunks
@@ -376,10 +382,10 @@ async fn truncated_stream_ends_without_done() {
 #[tokio::test]
 async fn malformed_chunk_then_the_stream_goes_on() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4o", "fault": {"type": "malformed_chunk", "after_chunks": 2}}
+        {"model": "openai/gpt-6.1-terra", "fault": {"type": "malformed_chunk", "after_chunks": 2}}
     ])))
     .await;
-    let (_, events) = stream(&sim, body("openai/gpt-4o")).await;
+    let (_, events) = stream(&sim, body("openai/gpt-6.1-terra")).await;
     let broken = events
         .iter()
         .filter(|e| matches!(e, Event::Broken(_)))
@@ -392,10 +398,10 @@ async fn malformed_chunk_then_the_stream_goes_on() {
 #[tokio::test]
 async fn reset_mid_stream_breaks_the_transfer() {
     let sim = start(faults(json!([
-        {"model": "openai/gpt-4o", "fault": {"type": "reset_mid_stream", "after_chunks": 2}}
+        {"model": "openai/gpt-6.1-terra", "fault": {"type": "reset_mid_stream", "after_chunks": 2}}
     ])))
     .await;
-    let mut b = body("openai/gpt-4o");
+    let mut b = body("openai/gpt-6.1-terra");
     b["stream"] = json!(true);
     let res = post(&sim, &b).await;
     assert_eq!(res.status(), 200);
@@ -411,7 +417,7 @@ async fn stream_only_faults_leave_plain_requests_alone() {
         {"fault": {"type": "truncated_stream", "after_chunks": 0}}
     ])))
     .await;
-    let (status, _) = post_json(&sim, &body("openai/gpt-4o")).await;
+    let (status, _) = post_json(&sim, &body("openai/gpt-6.1-terra")).await;
     assert_eq!(status, 200);
     sim.stop().await;
 }
@@ -419,14 +425,19 @@ async fn stream_only_faults_leave_plain_requests_alone() {
 #[tokio::test]
 async fn probabilistic_faults_are_reproducible_per_seed() {
     let rules = json!([
-        {"model": "openai/gpt-4o", "when": {"probability": 0.5}, "fault": {"type": "status", "status": 500}}
+        {"model": "openai/gpt-6.1-terra", "when": {"probability": 0.5}, "fault": {"type": "status", "status": 500}}
     ]);
     let mut patterns = Vec::new();
     for seed in [5u64, 5, 6] {
         let sim = start_seeded(seed, faults(rules.clone())).await;
         let mut p = Vec::new();
         for _ in 0..24 {
-            p.push(post(&sim, &body("openai/gpt-4o")).await.status().as_u16());
+            p.push(
+                post(&sim, &body("openai/gpt-6.1-terra"))
+                    .await
+                    .status()
+                    .as_u16(),
+            );
         }
         patterns.push(p);
         sim.stop().await;
@@ -441,12 +452,12 @@ async fn uptime_failures_make_providers_fail() {
     let mut s = Scenario::instant();
     s.uptime_failures = true;
     s.endpoints =
-        serde_json::from_value(json!([{"model": "openai/gpt-4", "uptime": 0.0}])).unwrap();
+        serde_json::from_value(json!([{"model": "openai/gpt-6.1-sol", "uptime": 0.0}])).unwrap();
     let sim = start(s).await;
-    let (status, v) = post_json(&sim, &body("openai/gpt-4")).await;
+    let (status, v) = post_json(&sim, &body("openai/gpt-6.1-sol")).await;
     assert_eq!(status, 502);
     assert_eq!(v["error"]["message"], "Provider returned error");
-    let (status, _) = post_json(&sim, &body("openai/gpt-4o")).await;
+    let (status, _) = post_json(&sim, &body("openai/gpt-6.1-terra")).await;
     assert_eq!(status, 200);
     sim.stop().await;
 }

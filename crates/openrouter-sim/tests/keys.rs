@@ -29,7 +29,7 @@ async fn the_emulators_own_key_is_fresh_accepted_and_outlives_scenario_changes()
     // Another emulator's key is unknown here.
     assert_eq!(key_info(&sim, &other.key()).await.0, 401);
 
-    let (status, v) = post_json(&sim, &body("openai/gpt-4o-mini")).await;
+    let (status, v) = post_json(&sim, &body("openai/gpt-6-luna")).await;
     assert_eq!(status, 200, "{v}");
     let mut s = Scenario::instant();
     s.default_credits = "3".parse().unwrap();

@@ -1,4 +1,4 @@
-//! Routing over real HTTP: the models array, provider preferences, suffixes, retired models.
+//! Routing over real HTTP: the models array, provider preferences, suffixes.
 
 mod common;
 
@@ -7,48 +7,26 @@ use openrouter_sim::Scenario;
 use serde_json::{json, Value};
 
 #[tokio::test]
-async fn retired_and_unknown_models() {
-    let sim = start(Scenario::instant()).await;
-    for id in ["anthropic/claude-instant-1", "google/gemini-pro"] {
-        let (status, v) = post_json(&sim, &body(id)).await;
-        assert_eq!(status, 404, "{id}");
-        assert_eq!(
-            v["error"]["message"],
-            format!("No endpoints found for {id}.")
-        );
-        let (status, _) = get_json(&sim, &format!("/models/{id}/endpoints")).await;
-        assert_eq!(status, 404);
-    }
-    let (status, v) = post_json(&sim, &body("nobody/nothing")).await;
-    assert_eq!(status, 400);
-    assert_eq!(
-        v["error"]["message"],
-        "nobody/nothing is not a valid model ID"
-    );
-    // Retired models are not listed.
-    let (_, models) = get_json(&sim, "/models").await;
-    let ids: Vec<&str> = models["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["id"].as_str().unwrap())
-        .collect();
-    assert!(!ids.contains(&"anthropic/claude-instant-1"));
-    assert!(ids.contains(&"mistralai/mixtral-8x7b-instruct"));
-    sim.stop().await;
-}
-
-#[tokio::test]
 async fn models_array_falls_back_and_bills_the_model_used() {
-    let sim = start(Scenario::instant()).await;
-    let mut b = body("anthropic/claude-instant-1");
-    b["models"] = json!(["google/gemini-pro", "openai/gpt-3.5-turbo", "openai/gpt-4"]);
+    let mut scenario = Scenario::instant();
+    scenario.endpoints = serde_json::from_value(json!([
+        {"model": "anthropic/claude-haiku-4.5", "available": false},
+        {"model": "google/gemini-3.8-flash", "available": false}
+    ]))
+    .unwrap();
+    let sim = start(scenario).await;
+    let mut b = body("anthropic/claude-haiku-4.5");
+    b["models"] = json!([
+        "google/gemini-3.8-flash",
+        "openai/gpt-6-luna",
+        "openai/gpt-6.1-sol"
+    ]);
     let (status, v) = post_json(&sim, &b).await;
     assert_eq!(status, 200);
-    assert_eq!(v["model"], "openai/gpt-3.5-turbo");
+    assert_eq!(v["model"], "openai/gpt-6-luna");
     let report = sim.billing();
     assert_eq!(report.history.len(), 1);
-    assert_eq!(report.history[0].model, "openai/gpt-3.5-turbo");
+    assert_eq!(report.history[0].model, "openai/gpt-6-luna");
     assert_eq!(report.history[0].cost, dec(&v["usage"]["cost"]));
     sim.stop().await;
 }
@@ -56,16 +34,16 @@ async fn models_array_falls_back_and_bills_the_model_used() {
 #[tokio::test]
 async fn models_array_moves_on_after_a_model_error() {
     let sim = start(faults(json!([
-        {"model": "anthropic/claude-3-opus", "fault": {"type": "status", "status": 503}}
+        {"model": "anthropic/claude-opus-5.5", "fault": {"type": "status", "status": 503}}
     ])))
     .await;
-    let mut b = body("anthropic/claude-3-opus");
-    b["models"] = json!(["openai/gpt-4"]);
+    let mut b = body("anthropic/claude-opus-5.5");
+    b["models"] = json!(["openai/gpt-6.1-sol"]);
     let (status, v) = post_json(&sim, &b).await;
     assert_eq!(status, 200);
-    assert_eq!(v["model"], "openai/gpt-4");
+    assert_eq!(v["model"], "openai/gpt-6.1-sol");
     // Without the array the error reaches the client.
-    let (status, v) = post_json(&sim, &body("anthropic/claude-3-opus")).await;
+    let (status, v) = post_json(&sim, &body("anthropic/claude-opus-5.5")).await;
     assert_eq!(status, 503);
     assert_eq!(v["error"]["code"], 503);
     sim.stop().await;
@@ -86,7 +64,7 @@ async fn provider_of(
 #[tokio::test]
 async fn floor_and_nitro_make_a_measurable_difference() {
     let sim = start(Scenario::instant()).await;
-    let model = "meta-llama/llama-3.3-70b-instruct";
+    let model = "meta-llama/llama-4-maverick";
     let (_, floor) = post_json(&sim, &body(&format!("{model}:floor"))).await;
     let (_, nitro) = post_json(&sim, &body(&format!("{model}:nitro"))).await;
     assert_eq!(floor["provider"], "DeepInfra");
@@ -113,7 +91,7 @@ async fn floor_and_nitro_make_a_measurable_difference() {
 #[tokio::test]
 async fn provider_preferences_route() {
     let sim = start(Scenario::instant()).await;
-    let m = "meta-llama/llama-3.3-70b-instruct";
+    let m = "meta-llama/llama-4-maverick";
     let (_, v) = provider_of(&sim, m, json!({"order": ["together"]})).await;
     assert_eq!(v["provider"], "Together");
     let (_, v) = provider_of(&sim, m, json!({"only": ["groq"]})).await;
@@ -122,19 +100,24 @@ async fn provider_preferences_route() {
     assert_eq!(v["provider"], "Groq");
     let (_, v) = provider_of(&sim, m, json!({"sort": {"by": "latency"}})).await;
     assert_eq!(v["provider"], "Groq");
-    let (_, v) = provider_of(&sim, m, json!({"sort": "price", "ignore": ["deepinfra"]})).await;
-    assert_eq!(v["provider"], "Nebius");
     let (_, v) = provider_of(
         &sim,
         m,
-        json!({"sort": "price", "data_collection": "deny", "ignore": ["deepinfra"]}),
+        json!({"sort": "price", "ignore": ["deepinfra", "groq"]}),
     )
     .await;
-    assert_eq!(v["provider"], "Groq");
+    assert_eq!(v["provider"], "Novita");
     let (_, v) = provider_of(
         &sim,
         m,
-        json!({"max_price": {"prompt": 0.1, "completion": 0.3}}),
+        json!({"sort": "price", "data_collection": "deny", "ignore": ["deepinfra", "groq"]}),
+    )
+    .await;
+    assert_eq!(v["provider"], "Together");
+    let (_, v) = provider_of(
+        &sim,
+        m,
+        json!({"max_price": {"prompt": 0.16, "completion": 0.7}}),
     )
     .await;
     assert_eq!(v["provider"], "DeepInfra");
@@ -147,11 +130,11 @@ async fn provider_preferences_route() {
 #[tokio::test]
 async fn provider_failure_falls_back_unless_forbidden() {
     let sim = start(faults(json!([
-        {"model": "meta-llama/llama-3.3-70b-instruct", "provider": "together",
+        {"model": "meta-llama/llama-4-maverick", "provider": "together",
          "fault": {"type": "provider_error", "raw": "{\"error\":\"boom\"}"}}
     ])))
     .await;
-    let m = "meta-llama/llama-3.3-70b-instruct";
+    let m = "meta-llama/llama-4-maverick";
     let (status, v) = provider_of(&sim, m, json!({"order": ["together", "groq"]})).await;
     assert_eq!(status, 200);
     assert_eq!(v["provider"], "Groq");
@@ -172,12 +155,12 @@ async fn provider_failure_falls_back_unless_forbidden() {
 async fn unavailable_endpoints_are_skipped() {
     let mut s = Scenario::instant();
     s.endpoints = serde_json::from_value(json!([
-        {"model": "openai/gpt-4", "provider": "openai", "available": false}
+        {"model": "openai/gpt-6.1-sol", "provider": "openai", "available": false}
     ]))
     .unwrap();
     let sim = start(s).await;
     for _ in 0..4 {
-        let (_, v) = post_json(&sim, &body("openai/gpt-4")).await;
+        let (_, v) = post_json(&sim, &body("openai/gpt-6.1-sol")).await;
         assert_eq!(v["provider"], "Azure");
     }
     sim.stop().await;
@@ -186,11 +169,11 @@ async fn unavailable_endpoints_are_skipped() {
 #[tokio::test]
 async fn free_variants_are_models_of_their_own() {
     let sim = start(Scenario::instant()).await;
-    let (status, v) = post_json(&sim, &body("deepseek/deepseek-r1:free")).await;
+    let (status, v) = post_json(&sim, &body("nvidia/nemotron-3-super-120b-a12b:free")).await;
     assert_eq!(status, 200);
-    assert_eq!(v["model"], "deepseek/deepseek-r1:free");
+    assert_eq!(v["model"], "nvidia/nemotron-3-super-120b-a12b:free");
     assert_eq!(dec(&v["usage"]["cost"]), rust_decimal::Decimal::ZERO);
-    let (status, _) = post_json(&sim, &body("openai/gpt-4:free")).await;
+    let (status, _) = post_json(&sim, &body("openai/gpt-6.1-sol:free")).await;
     assert_eq!(status, 400);
     sim.stop().await;
 }
@@ -209,11 +192,11 @@ async fn catalog_lists_enough_real_models_with_prices() {
     }
     let opus = models
         .iter()
-        .find(|m| m["id"] == "anthropic/claude-3-opus")
+        .find(|m| m["id"] == "anthropic/claude-opus-5.5")
         .unwrap();
-    assert_eq!(opus["pricing"]["prompt"], "0.000015");
-    assert_eq!(opus["pricing"]["completion"], "0.000075");
-    assert_eq!(opus["context_length"], 200000);
+    assert_eq!(opus["pricing"]["prompt"], "0.000004");
+    assert_eq!(opus["pricing"]["completion"], "0.00002");
+    assert_eq!(opus["context_length"], 1_000_000);
     let (_, count) = get_json(&sim, "/models/count").await;
     assert_eq!(
         count["data"]["count"].as_u64().unwrap() as usize,

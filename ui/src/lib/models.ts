@@ -1,6 +1,6 @@
 // Models as the producer sees them: a name instead of an id, and the routing variant in
 // plain words. Names come from the connection's catalog when it is known; otherwise they are
-// made from the id so a card never shows "anthropic/claude-3-opus".
+// made from the id so a card never shows "anthropic/claude-opus-5.5".
 
 import type { CatalogModel, Stage, Variant } from "./api";
 import { costOfThousandWords } from "./money";
@@ -13,6 +13,8 @@ const WORDS: Record<string, string> = {
   mistral: "Mistral",
   gemini: "Gemini",
   gemma: "Gemma",
+  grok: "Grok",
+  nemotron: "Nemotron",
   deepseek: "DeepSeek",
   qwen: "Qwen",
   qwen3: "Qwen3",
@@ -32,7 +34,7 @@ const WORDS: Record<string, string> = {
   free: "(free)",
 };
 
-/** "anthropic/claude-3-opus:floor" → "Claude 3 Opus" when the catalog does not say. */
+/** "anthropic/claude-opus-5.5:floor" → "Claude Opus 5.5" when the catalog does not say. */
 export function nameFromId(id: string): string {
   const base = id.split(":")[0] ?? id;
   const slug = base.includes("/") ? base.slice(base.indexOf("/") + 1) : base;

@@ -45,11 +45,11 @@ describe("budget bar", () => {
 describe("stage card", () => {
   const book = modelBook([
     {
-      id: "anthropic/claude-3-opus",
-      name: "Anthropic: Claude 3 Opus",
+      id: "anthropic/claude-opus-5.5",
+      name: "Anthropic: Claude Opus 5.5",
       context_length: null,
-      prompt_price: "0.000015",
-      completion_price: "0.000075",
+      prompt_price: "0.000004",
+      completion_price: "0.00002",
     },
   ]);
 
@@ -73,7 +73,7 @@ describe("stage card", () => {
   it("names the models in order with what 1,000 words cost, and the estimate before running", () => {
     renderCard();
     const card = screen.getByTestId("stage-script");
-    expect(card).toHaveTextContent("Claude 3 Opus ($0.10 per 1,000 words) → GPT-4");
+    expect(card).toHaveTextContent("Claude Opus 5.5 ($0.03 per 1,000 words) → GPT-6.1 Sol");
     expect(card).toHaveTextContent("Models, in order — if one is unavailable the next takes over");
     expect(card).not.toHaveTextContent("anthropic/");
     expect(card).not.toHaveTextContent(/token/i);
@@ -88,13 +88,13 @@ describe("stage card", () => {
       text: "ALEX: In 1977 a committee",
       words: 5,
       cost: "0.0123",
-      handovers: ["Claude 3 Opus was unavailable — GPT-4 took over"],
+      handovers: ["Claude Opus 5.5 was unavailable — GPT-6.1 Sol took over"],
     };
     renderCard(live, true);
     expect(screen.getByTestId("stage-text")).toHaveTextContent("ALEX: In 1977 a committee");
     expect(screen.getByTestId("stage-words")).toHaveTextContent("5 words");
     expect(screen.getByTestId("stage-cost")).toHaveTextContent("$0.01");
-    expect(screen.getByTestId("handover")).toHaveTextContent("Claude 3 Opus was unavailable — GPT-4 took over");
+    expect(screen.getByTestId("handover")).toHaveTextContent("Claude Opus 5.5 was unavailable — GPT-6.1 Sol took over");
     expect(screen.getByTestId("stage-status")).toHaveTextContent("Writing…");
     expect(screen.getByTestId("rerun-script")).toBeDisabled();
   });

@@ -22,10 +22,10 @@ const chain = (models: string[], variant: "none" | "floor" | "nitro") => ({
 });
 
 export const PLAN: StagePlan = {
-  research: chain(["meta-llama/llama-3.3-70b-instruct", "openai/gpt-4o-mini"], "floor"),
-  synthesis: chain(["deepseek/deepseek-r1"], "none"),
-  script: chain(["anthropic/claude-3-opus", "openai/gpt-4"], "none"),
-  quality_check: chain(["openai/gpt-4.1-mini"], "nitro"),
+  research: chain(["meta-llama/llama-4-maverick", "openai/gpt-6-luna"], "floor"),
+  synthesis: chain(["deepseek/deepseek-v4-pro"], "none"),
+  script: chain(["anthropic/claude-opus-5.5", "openai/gpt-6.1-sol"], "none"),
+  quality_check: chain(["openai/gpt-6.1-terra"], "nitro"),
 };
 
 export function episode(overrides: Partial<Episode> = {}): Episode {
@@ -60,7 +60,7 @@ export function artifact(overrides: Partial<Artifact> = {}): Artifact {
     kind: "output",
     content: "## Intro\nALEX: Hello.",
     input_hash: "h",
-    model: "anthropic/claude-3-opus",
+    model: "anthropic/claude-opus-5.5",
     cost_usd: "0.04",
     calls: 1,
     cached: false,

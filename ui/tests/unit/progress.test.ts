@@ -58,14 +58,14 @@ describe("the run's progress on the stage cards", () => {
         type: "attempt_failed",
         stage: "script",
         model: "x",
-        message: "Claude Opus was unavailable — GPT-4 took over",
+        message: "Claude Opus was unavailable — GPT-6.1 Sol took over",
       },
       { type: "text_delta", stage: "script", text: "ALEX: Hello." },
       { type: "stage_finished", stage: "script", cost_usd: "0.04", model: "y", cached: false, words: 2 },
     ]);
     const card = view.stages.script;
     expect(card.text).toBe("ALEX: Hello.");
-    expect(card.handovers).toEqual(["Claude Opus was unavailable — GPT-4 took over"]);
+    expect(card.handovers).toEqual(["Claude Opus was unavailable — GPT-6.1 Sol took over"]);
     expect(card.status).toBe("done");
     expect(card.model).toBe("y");
     expect(card.cost).toBe("0.04");

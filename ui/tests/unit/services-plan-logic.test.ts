@@ -123,17 +123,17 @@ describe("another service", () => {
 describe("the producer's own models", () => {
   it("adds, moves and removes models without touching the plan it was given", () => {
     const before = JSON.stringify(PLAN);
-    const added = addModel(PLAN, "synthesis", "openai/o4-mini");
-    expect(added.synthesis.chain.models).toEqual(["deepseek/deepseek-r1", "openai/o4-mini"]);
-    expect(addModel(added, "synthesis", "openai/o4-mini")).toBe(added);
+    const added = addModel(PLAN, "synthesis", "openai/gpt-6.1-terra");
+    expect(added.synthesis.chain.models).toEqual(["deepseek/deepseek-v4-pro", "openai/gpt-6.1-terra"]);
+    expect(addModel(added, "synthesis", "openai/gpt-6.1-terra")).toBe(added);
 
     const moved = moveModel(added, "synthesis", 1, -1);
-    expect(moved.synthesis.chain.models).toEqual(["openai/o4-mini", "deepseek/deepseek-r1"]);
+    expect(moved.synthesis.chain.models).toEqual(["openai/gpt-6.1-terra", "deepseek/deepseek-v4-pro"]);
     expect(moveModel(moved, "synthesis", 0, -1)).toBe(moved);
     expect(moveModel(moved, "synthesis", 1, 1)).toBe(moved);
 
     const removed = removeModel(moved, "synthesis", 0);
-    expect(removed.synthesis.chain.models).toEqual(["deepseek/deepseek-r1"]);
+    expect(removed.synthesis.chain.models).toEqual(["deepseek/deepseek-v4-pro"]);
     // The last model stays: a stage always has one.
     expect(removeModel(removed, "synthesis", 0)).toBe(removed);
 

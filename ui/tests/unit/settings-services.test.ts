@@ -278,8 +278,8 @@ describe("other services", () => {
 describe("privacy check", () => {
   const RESULT: PrivacyCheck = {
     checked: 5,
-    ruled_out: [{ model: "deepseek/deepseek-r1", name: "R1", stages: ["synthesis", "quality_check"], reason: null }],
-    unknown: [{ model: "openai/gpt-4", name: "", stages: ["script"], reason: "GPT-4 did not answer in time." }],
+    ruled_out: [{ model: "deepseek/deepseek-v4-pro", name: "DeepSeek V4 Pro", stages: ["synthesis", "quality_check"], reason: null }],
+    unknown: [{ model: "openai/gpt-6.1-sol", name: "", stages: ["script"], reason: "GPT-6.1 Sol did not answer in time." }],
     cost_usd: "0.00042",
     simulated: false,
   };
@@ -293,10 +293,10 @@ describe("privacy check", () => {
     await user.click(screen.getByRole("button", { name: "Check my models" }));
     const result = await screen.findByTestId("privacy-check");
     expect(result).toHaveTextContent("Turning this on would rule out one of your default models:");
-    expect(within(result).getByTestId("privacy-ruled-out")).toHaveTextContent("R1, used for Synthesis and Quality check");
+    expect(within(result).getByTestId("privacy-ruled-out")).toHaveTextContent("DeepSeek V4 Pro, used for Synthesis and Quality check");
     expect(result).toHaveTextContent("choose them under Models for new episodes");
     expect(within(result).getByTestId("privacy-unknown")).toHaveTextContent(
-      "GPT-4, used for Script — GPT-4 did not answer in time.",
+      "GPT-6.1 Sol, used for Script — GPT-6.1 Sol did not answer in time.",
     );
     expect(within(result).getByTestId("privacy-check-cost")).toHaveTextContent("Checked 5 models; the check cost $0.00042.");
 
@@ -328,13 +328,13 @@ describe("my own models", () => {
   it("starts from the preset chosen before, and saves every change", async () => {
     const { engine, user } = setup();
     engine.handlers.set("model_catalog", () => [
-      { id: "openai/o4-mini", name: "OpenAI: o4 Mini", context_length: 128000, prompt_price: "0.0000011", completion_price: "0.0000044" },
-      { id: "deepseek/deepseek-r1", name: "DeepSeek: R1", context_length: 128000, prompt_price: "0.00000055", completion_price: "0.00000219" },
+      { id: "openai/gpt-6.1-terra", name: "OpenAI: GPT-6.1 Terra", context_length: 128000, prompt_price: "0.0000011", completion_price: "0.0000044" },
+      { id: "deepseek/deepseek-v4-pro", name: "DeepSeek: DeepSeek V4 Pro", context_length: 128000, prompt_price: "0.00000055", completion_price: "0.00000219" },
     ]);
-    const issues = [{ stage: "synthesis", model: "openai/o4-mini", message: "o4 Mini is retired or unknown on this connection; Synthesis will skip it and use the next model." }];
+    const issues = [{ stage: "synthesis", model: "openai/gpt-6.1-terra", message: "GPT-6.1 Terra is retired or unknown on this connection; Synthesis will skip it and use the next model." }];
     engine.handlers.set("check_stage_plan", (args) => {
       const plan = args.plan as typeof PLAN;
-      return plan.synthesis.chain.models.includes("openai/o4-mini") ? issues : [];
+      return plan.synthesis.chain.models.includes("openai/gpt-6.1-terra") ? issues : [];
     });
     await waitFor(() => expect(engine.called("stage_presets")).toHaveLength(1));
     await user.click(screen.getByTestId("preset-custom"));
@@ -343,35 +343,35 @@ describe("my own models", () => {
 
     const synthesis = await screen.findByTestId("custom-synthesis");
     expect(within(synthesis).getAllByTestId("custom-model").map((li) => li.textContent)).toEqual([
-      expect.stringContaining("R1"),
+      expect.stringContaining("DeepSeek V4 Pro"),
     ]);
     // The only model cannot be removed.
-    expect(within(synthesis).getByRole("button", { name: "Remove R1 from Synthesis" })).toBeDisabled();
+    expect(within(synthesis).getByRole("button", { name: "Remove DeepSeek V4 Pro from Synthesis" })).toBeDisabled();
 
     await user.click(within(synthesis).getByTestId("custom-synthesis-add"));
     expect(within(synthesis).getByRole("alert")).toHaveTextContent("Choose a model to add to Synthesis first.");
-    await user.selectOptions(within(synthesis).getByTestId("custom-synthesis-pick"), "openai/o4-mini");
+    await user.selectOptions(within(synthesis).getByTestId("custom-synthesis-pick"), "openai/gpt-6.1-terra");
     await user.click(within(synthesis).getByTestId("custom-synthesis-add"));
     await waitFor(() =>
-      expect(engine.settings.custom_plan?.synthesis.chain.models).toEqual(["deepseek/deepseek-r1", "openai/o4-mini"]),
+      expect(engine.settings.custom_plan?.synthesis.chain.models).toEqual(["deepseek/deepseek-v4-pro", "openai/gpt-6.1-terra"]),
     );
     expect(await within(synthesis).findByTestId("custom-synthesis-issues")).toHaveTextContent(
-      "o4 Mini is retired or unknown on this connection",
+      "GPT-6.1 Terra is retired or unknown on this connection",
     );
 
-    await user.click(within(synthesis).getByRole("button", { name: "Move o4 Mini up in Synthesis" }));
+    await user.click(within(synthesis).getByRole("button", { name: "Move GPT-6.1 Terra up in Synthesis" }));
     await waitFor(() =>
-      expect(engine.settings.custom_plan?.synthesis.chain.models).toEqual(["openai/o4-mini", "deepseek/deepseek-r1"]),
+      expect(engine.settings.custom_plan?.synthesis.chain.models).toEqual(["openai/gpt-6.1-terra", "deepseek/deepseek-v4-pro"]),
     );
     // The focus follows the model; at the top, the arrow left is "down".
-    expect(within(synthesis).getByRole("button", { name: "Move o4 Mini down in Synthesis" })).toHaveFocus();
+    expect(within(synthesis).getByRole("button", { name: "Move GPT-6.1 Terra down in Synthesis" })).toHaveFocus();
 
     await user.selectOptions(within(synthesis).getByTestId("custom-synthesis-variant"), "Cheapest");
     await waitFor(() => expect(engine.settings.custom_plan?.synthesis.chain.variant).toBe("floor"));
     expect(synthesis).toHaveTextContent("Each model is asked through its cheapest provider first.");
 
-    await user.click(within(synthesis).getByRole("button", { name: "Remove o4 Mini from Synthesis" }));
-    await waitFor(() => expect(engine.settings.custom_plan?.synthesis.chain.models).toEqual(["deepseek/deepseek-r1"]));
+    await user.click(within(synthesis).getByRole("button", { name: "Remove GPT-6.1 Terra from Synthesis" }));
+    await waitFor(() => expect(engine.settings.custom_plan?.synthesis.chain.models).toEqual(["deepseek/deepseek-v4-pro"]));
     await waitFor(() => expect(within(synthesis).queryByTestId("custom-synthesis-issues")).not.toBeInTheDocument());
     // Other stages were left alone.
     expect(engine.settings.custom_plan?.script).toEqual(PLAN.script);

@@ -31,7 +31,7 @@ describe("usage dashboard", () => {
     const engine = fakeEngine({ hasKey: true });
     engine.handlers.set("usage_overview", () => ({
       by_day: [row("2026-03-01", "2026-03-01", "0.1"), row("2026-03-02", "2026-03-02", "0.2")],
-      by_model: [row("openai/gpt-4.1", "GPT-4.1", "0.3")],
+      by_model: [row("openai/gpt-6.1-sol", "GPT-6.1 Sol", "0.3")],
       by_stage: [row("script", "Script", "0.3")],
       by_episode: [row("ep_1", "The Golden Record", "0.3")],
       cache: { hits: 2, saved: "0.015" },
@@ -66,7 +66,7 @@ describe("usage dashboard", () => {
   it("adds up the period exactly and lists each chart's numbers", async () => {
     const { engine } = setup();
     await waitFor(() => expect(screen.getByTestId("usage-total")).toHaveTextContent("$0.30"));
-    expect(screen.getByTestId("chart-model")).toHaveTextContent("GPT-4.1");
+    expect(screen.getByTestId("chart-model")).toHaveTextContent("GPT-6.1 Sol");
     expect(screen.getByTestId("cache-savings")).toHaveTextContent("$0.02");
     expect(screen.getByTestId("credit")).toHaveTextContent("$1.50");
     expect(screen.getByTestId("credit")).toHaveTextContent("Warning below $2.00");

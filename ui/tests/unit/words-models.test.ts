@@ -17,22 +17,30 @@ describe("models as the producer sees them", () => {
     expect(nameFromId("mistralai/mixtral-8x7b-instruct")).toBe("Mixtral 8x7B Instruct");
     expect(nameFromId("deepseek/deepseek-r1:free")).toBe("DeepSeek R1 (free)");
     expect(nameFromId("openai/o4-mini")).toBe("o4 mini");
+    // Today's ids read as well as the retired ones above.
+    expect(nameFromId("anthropic/claude-opus-5.5")).toBe("Claude Opus 5.5");
+    expect(nameFromId("openai/gpt-6.1-sol:nitro")).toBe("GPT-6.1 Sol");
+    expect(nameFromId("deepseek/deepseek-v4.1-flash:floor")).toBe("DeepSeek V4.1 Flash");
+    expect(nameFromId("x-ai/grok-4.20")).toBe("Grok 4.20");
+    expect(nameFromId("nvidia/nemotron-3-super-120b-a12b:free")).toBe(
+      "Nemotron 3 Super 120B A12b (free)",
+    );
   });
 
   it("prefers the catalog's name, without the maker, and prices 1,000 words", () => {
     const book = modelBook([
       {
-        id: "anthropic/claude-3-opus",
-        name: "Anthropic: Claude 3 Opus",
-        context_length: 200000,
-        prompt_price: "0.000015",
-        completion_price: "0.000075",
+        id: "anthropic/claude-opus-5.5",
+        name: "Anthropic: Claude Opus 5.5",
+        context_length: 1000000,
+        prompt_price: "0.000004",
+        completion_price: "0.00002",
       },
     ]);
-    expect(book.name("anthropic/claude-3-opus:floor")).toBe("Claude 3 Opus");
-    expect(book.thousandWords("anthropic/claude-3-opus")).toBe("0.1");
-    expect(book.thousandWords("openai/gpt-4")).toBeNull();
-    expect(book.name("openai/gpt-4")).toBe("GPT-4");
+    expect(book.name("anthropic/claude-opus-5.5:floor")).toBe("Claude Opus 5.5");
+    expect(book.thousandWords("anthropic/claude-opus-5.5")).toBe("0.0266666667");
+    expect(book.thousandWords("openai/gpt-6.1-sol")).toBeNull();
+    expect(book.name("openai/gpt-6.1-sol")).toBe("GPT-6.1 Sol");
   });
 
   it("names routing variants and stages in plain words", () => {

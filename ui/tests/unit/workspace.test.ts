@@ -31,7 +31,7 @@ function setup(options: { notes?: number; spent?: string; budget?: string } = {}
     lines: [],
     total_usd: "0.05",
     saved_by_cache_usd: "0",
-    baseline_model: "anthropic/claude-3-opus",
+    baseline_model: "anthropic/claude-opus-5.5",
     baseline_usd: "0.5",
     savings_usd: "0.45",
   }));
@@ -111,16 +111,16 @@ describe("episode workspace", () => {
     expect(engine.called("run_episode")[0]?.args).toMatchObject({ episodeId: "ep_1", rerun: null, rerunChain: null });
     expect(screen.getByTestId("cancel-run")).toBeInTheDocument();
     const send = (e: ProgressEvent) => channel?.onmessage(e);
-    send({ type: "stage_started", stage: "research", models: ["meta-llama/llama-3.3-70b-instruct"], reused: false });
+    send({ type: "stage_started", stage: "research", models: ["meta-llama/llama-4-maverick"], reused: false });
     send({ type: "text_delta", stage: "research", text: "- Six weeks [n1]" });
     expect(await screen.findByText("- Six weeks [n1]")).toBeInTheDocument();
     send({ type: "request_cost", stage: "research", cost_usd: "0.012", episode_spent_usd: "0.012" });
-    send({ type: "stage_finished", stage: "research", cost_usd: "0.012", model: "meta-llama/llama-3.3-70b-instruct", cached: false, words: 3 });
+    send({ type: "stage_finished", stage: "research", cost_usd: "0.012", model: "meta-llama/llama-4-maverick", cached: false, words: 3 });
     await waitFor(() => expect(screen.getByTestId("stage-research")).toHaveAttribute("data-status", "done"));
     expect(screen.getByTestId("stage-research").querySelector("[data-testid=stage-cost]")).toHaveTextContent("$0.01");
     expect(screen.getByTestId("episode-spent")).toHaveTextContent("$0.01");
     finish.resolve({ stages: [], total_usd: "0.012", qc_score: null, qc_passed: null });
-    expect(await screen.findByTestId("run-summary")).toHaveTextContent("$0.45 less than sending everything to Claude 3 Opus");
+    expect(await screen.findByTestId("run-summary")).toHaveTextContent("$0.45 less than sending everything to Claude Opus 5.5");
     expect(screen.getByTestId("run")).toBeInTheDocument();
   });
 

@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn the_key_depends_on_connection_and_content_only() {
-        let models = vec!["openai/gpt-4".to_string()];
+        let models = vec!["openai/gpt-6.1-sol".to_string()];
         let msgs = vec![Message::user("hello")];
         let base = CacheKeyParts {
             connection_id: "demo",

@@ -395,7 +395,7 @@ mod tests {
 
     #[test]
     fn moderation_names_the_reasons() {
-        let body = br#"{"error":{"code":403,"message":"Input flagged","metadata":{"reasons":["violence","harassment"],"flagged_input":"...","provider_name":"OpenAI","model_slug":"openai/gpt-4"}}}"#;
+        let body = br#"{"error":{"code":403,"message":"Input flagged","metadata":{"reasons":["violence","harassment"],"flagged_input":"...","provider_name":"OpenAI","model_slug":"openai/gpt-6.1-sol"}}}"#;
         let err = GatewayError::from_response(403, None, body);
         assert_eq!(err.kind, FailureKind::Moderated);
         assert!(err

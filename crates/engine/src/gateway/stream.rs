@@ -177,13 +177,13 @@ mod tests {
     #[test]
     fn usage_after_finish_reason_with_empty_choices_is_kept() {
         let (s, err) = run(&[
-            r#"{"id":"gen-1","provider":"OpenAI","model":"openai/gpt-4","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}"#,
-            r#"{"id":"gen-1","model":"openai/gpt-4","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop","native_finish_reason":"stop"}]}"#,
-            r#"{"id":"gen-1","model":"openai/gpt-4","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":2,"total_tokens":12,"cost":0.00036}}"#,
+            r#"{"id":"gen-1","provider":"OpenAI","model":"openai/gpt-6.1-sol","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}"#,
+            r#"{"id":"gen-1","model":"openai/gpt-6.1-sol","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop","native_finish_reason":"stop"}]}"#,
+            r#"{"id":"gen-1","model":"openai/gpt-6.1-sol","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":2,"total_tokens":12,"cost":0.00036}}"#,
             "[DONE]",
         ]);
         assert!(err.is_none());
-        let c = s.finish("openai/gpt-4").unwrap();
+        let c = s.finish("openai/gpt-6.1-sol").unwrap();
         assert_eq!(c.text, "Hello");
         assert_eq!(c.generation_id, "gen-1");
         assert_eq!(c.provider.as_deref(), Some("OpenAI"));

@@ -1407,7 +1407,7 @@ fn map_event(
     }
 }
 
-/// "Claude 3 Opus" for `anthropic/claude-3-opus`: the catalog's name without its vendor
+/// "Claude Opus 5.5" for `anthropic/claude-opus-5.5`: the catalog's name without its vendor
 /// prefix, or the id's last part when the catalog does not know it.
 pub fn display_name(conn: &rusqlite::Connection, connection_id: &str, model: &str) -> String {
     let base = crate::catalog::base_id(model);

@@ -169,36 +169,44 @@ pub fn original_design() -> StagePlan {
     }
 }
 
-/// Each tier's candidates today, best first; the preset takes those the catalog offers.
+/// Each tier's candidates today (late 2026), best first; the preset takes those the catalog
+/// offers. Research fans out over many notes, so cheap models on their cheapest endpoints
+/// (`:floor`, the stage's variant); synthesis a reasoning model; the script the premium
+/// writers; the quality check fast evaluators on their fastest endpoints (`:nitro`). Each
+/// chain has backups from other makers, so one provider's outage does not stop a stage.
 pub const CURRENT_TIERS: [(Stage, &[&str]); 4] = [
     (
         Stage::Research,
         &[
-            "meta-llama/llama-3.3-70b-instruct",
-            "mistralai/mistral-small-3.1-24b-instruct",
-            "openai/gpt-4o-mini",
-            "google/gemini-2.0-flash-001",
+            "deepseek/deepseek-v4.1-flash",
+            "mistralai/mistral-small-3.2-24b-instruct",
+            "openai/gpt-6-luna",
+            "google/gemini-3.5-flash-lite",
         ],
     ),
     (
         Stage::Synthesis,
-        &["deepseek/deepseek-r1", "openai/o4-mini", "openai/o3-mini"],
+        &[
+            "deepseek/deepseek-v4-pro",
+            "openai/gpt-6.1-terra",
+            "google/gemini-3.1-pro-preview",
+        ],
     ),
     (
         Stage::Script,
         &[
-            "anthropic/claude-opus-4",
-            "anthropic/claude-sonnet-4",
-            "openai/gpt-4.1",
-            "anthropic/claude-3.7-sonnet",
+            "anthropic/claude-opus-5.5",
+            "openai/gpt-6.1-sol",
+            "anthropic/claude-sonnet-5.5",
+            "google/gemini-3.1-pro-preview",
         ],
     ),
     (
         Stage::QualityCheck,
         &[
-            "openai/gpt-4.1-mini",
-            "google/gemini-2.5-flash-preview",
-            "anthropic/claude-3.5-haiku",
+            "google/gemini-3.8-flash",
+            "anthropic/claude-haiku-4.5",
+            "openai/gpt-6.1-terra",
         ],
     ),
 ];
@@ -294,24 +302,50 @@ mod tests {
     #[test]
     fn current_models_follow_the_catalog_and_retired_ones_are_named() {
         let available: Vec<String> = [
-            "deepseek/deepseek-r1",
-            "openai/gpt-4.1",
-            "openai/gpt-4.1-mini",
-            "openai/gpt-4o-mini",
-            "openai/gpt-3.5-turbo",
-            "mistralai/mixtral-8x7b-instruct",
+            "deepseek/deepseek-v4-pro",
+            "openai/gpt-6.1-sol",
+            "openai/gpt-6.1-terra",
+            "openai/gpt-6-luna",
+            "google/gemini-3.8-flash",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         let p = current_models(&available);
-        assert_eq!(p.script.chain.models, vec!["openai/gpt-4.1"]);
-        assert_eq!(p.research.chain.models, vec!["openai/gpt-4o-mini"]);
+        assert_eq!(p.script.chain.models, vec!["openai/gpt-6.1-sol"]);
+        assert_eq!(p.research.chain.models, vec!["openai/gpt-6-luna"]);
+        assert_eq!(p.research.chain.variant, Variant::Floor);
+        assert_eq!(
+            p.quality_check.chain.models,
+            vec!["google/gemini-3.8-flash", "openai/gpt-6.1-terra"]
+        );
+        assert_eq!(p.quality_check.chain.variant, Variant::Nitro);
         let issues = validate(&original_design(), &available, &|m| m.to_string());
         assert!(issues
             .iter()
             .any(|i| i.model == "anthropic/claude-instant-1"
                 && i.message.contains("retired or unknown")));
         assert!(validate(&p, &available, &|m| m.to_string()).is_empty());
+    }
+
+    #[test]
+    fn without_a_catalog_the_current_preset_takes_three_per_stage() {
+        let p = current_models(&[]);
+        assert_eq!(
+            p.script.chain.models,
+            vec![
+                "anthropic/claude-opus-5.5",
+                "openai/gpt-6.1-sol",
+                "anthropic/claude-sonnet-5.5"
+            ]
+        );
+        assert_eq!(
+            p.research.chain.models,
+            vec![
+                "deepseek/deepseek-v4.1-flash",
+                "mistralai/mistral-small-3.2-24b-instruct",
+                "openai/gpt-6-luna"
+            ]
+        );
     }
 }

@@ -7,6 +7,8 @@
 
 mod file;
 mod model;
+pub mod presets;
 
 pub use file::{load, load_from, save_to, Loaded, SettingsError};
 pub use model::{ConnectionChoice, Preset, Settings, Theme};
+pub use presets::current_replacement;

@@ -69,7 +69,7 @@ fn log_filters() -> Vec<LogFilter> {
             ..LogFilter::default()
         },
         LogFilter {
-            model: Some("openai/gpt-4o".into()),
+            model: Some("openai/gpt-6.1-terra".into()),
             ..LogFilter::default()
         },
         LogFilter {
@@ -164,7 +164,7 @@ fn model_health_searches_by_model_and_day() {
         conn,
         RECENT_SQL,
         &[
-            text("openai/gpt-4o"),
+            text("openai/gpt-6.1-terra"),
             text("openrouter"),
             Value::Integer(50),
         ],

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use super::api_error::ApiError;
 use super::auth::authorize;
+use super::catalog_answers;
 use super::conn::ConnHandle;
 use super::reply::Ident;
 use super::state::Shared;
@@ -123,6 +124,9 @@ pub async fn completions(
     if chain.is_empty() {
         return ApiError::bad_request("No models provided").into_response();
     }
+    if let Some(e) = catalog_answers::unlisted(&st.catalog, &chain) {
+        return e.into_response();
+    }
 
     let request_no = st.next_request();
     let texts: Vec<String> = req.messages.iter().map(|m| m.text()).collect();
@@ -143,19 +147,13 @@ pub async fn completions(
         let (base, variant) = split_suffix(requested);
         let model = match st.catalog.lookup(base) {
             Lookup::Found(m) => m,
-            Lookup::Retired => {
-                last_err = Some(ApiError::not_found(format!(
-                    "No endpoints found for {requested}."
-                )));
-                continue;
-            }
-            Lookup::Unknown => {
-                last_err = Some(ApiError::bad_request(format!(
-                    "{requested} is not a valid model ID"
-                )));
-                continue;
-            }
+            // Refused above, before anything was tried.
+            Lookup::Retired | Lookup::Unknown => continue,
         };
+        if let Some(e) = catalog_answers::free_refusal(&st, &scenario, &key, &model.id) {
+            last_err = Some(e);
+            continue;
+        }
         let endpoints = routing::route(
             routing::effective_endpoints(model, &scenario.endpoints),
             variant,

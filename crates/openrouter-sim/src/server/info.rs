@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::api_error::ApiError;
 use super::auth::authorize;
+use super::catalog_answers;
 use super::state::Shared;
 use crate::catalog::Lookup;
 use crate::money::json_number;
@@ -87,6 +88,7 @@ pub async fn key(State(st): State<Arc<Shared>>, headers: HeaderMap) -> Response 
             "is_free_tier": cfg.free_tier,
             "expires_at": null,
             "rate_limit": {"requests": -1, "interval": "10s", "note": "This field is deprecated and safe to ignore."},
+            "free_model_daily_requests": catalog_answers::free_daily(&st, &scenario, &key),
         }
     }))
     .into_response()

@@ -2,6 +2,7 @@
 
 mod api_error;
 mod auth;
+mod catalog_answers;
 mod chat;
 mod conn;
 mod control;

@@ -12,6 +12,7 @@ use crate::answers::{AnswerBook, ScriptedAnswer};
 use crate::catalog::Catalog;
 use crate::clock;
 use crate::faults::{Fault, FaultBook, Target};
+use crate::free_limits::FreeCounter;
 use crate::ledger::Ledger;
 use crate::scenario::{KeyConfig, Scenario};
 use crate::seeded::{self, Fnv};
@@ -34,6 +35,8 @@ pub struct Shared {
     requests: AtomicU64,
     /// OAuth codes in flight and the keys the flow issued (see `oauth.rs`).
     pub oauth: OAuthBook,
+    /// Requests to `:free` models per account, for the free-model limits.
+    pub free: FreeCounter,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -57,6 +60,7 @@ impl Shared {
             ledger: Mutex::new(Ledger::default()),
             requests: AtomicU64::new(0),
             oauth: OAuthBook::default(),
+            free: FreeCounter::default(),
         }
     }
 
@@ -89,6 +93,7 @@ impl Shared {
         rt.faults = FaultBook::new(rt.scenario.faults.len());
         rt.answers = AnswerBook::new(rt.scenario.answers.len());
         self.requests.store(0, Ordering::SeqCst);
+        self.free.reset();
     }
 
     pub fn ledger(&self) -> MutexGuard<'_, Ledger> {

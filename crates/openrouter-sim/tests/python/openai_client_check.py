@@ -57,7 +57,7 @@ def main(base, api_key):
     # A malformed key is refused with OpenRouter's 401, which the client raises as such.
     try:
         OpenAI(base_url=base, api_key="sk-or-v1-bad", max_retries=0).chat.completions.create(
-            model="openai/gpt-4o", messages=messages("findings"))
+            model="openai/gpt-6.1-terra", messages=messages("findings"))
         check(False, "a malformed key must be refused")
     except openai.AuthenticationError as e:
         check(e.status_code == 401, f"401 for a malformed key: {e}")
@@ -71,11 +71,11 @@ def main(base, api_key):
 
     # A plain completion, with the raw response for the header.
     raw = client.chat.completions.with_raw_response.create(
-        model="openai/gpt-4o", messages=messages("findings"), max_tokens=400, user="python-check")
+        model="openai/gpt-6.1-terra", messages=messages("findings"), max_tokens=400, user="python-check")
     r = raw.parse()
     check(r.id.startswith("gen-"), f"id {r.id}")
     check(raw.headers.get("x-generation-id") == r.id, "X-Generation-Id matches the id")
-    check(r.model == "openai/gpt-4o", f"model {r.model}")
+    check(r.model == "openai/gpt-6.1-terra", f"model {r.model}")
     body = r.to_dict()
     check(body.get("provider") in ("OpenAI", "Azure"), f"provider {body.get('provider')}")
     content = r.choices[0].message.content
@@ -92,7 +92,7 @@ def main(base, api_key):
 
     # A streamed completion: chunk order as on OpenRouter.
     stream = client.chat.completions.create(
-        model="anthropic/claude-3.5-sonnet", messages=messages("script"), stream=True,
+        model="anthropic/claude-sonnet-5.5", messages=messages("script"), stream=True,
         stream_options={"include_usage": True}, max_tokens=600)
     chunks = list(stream)
     check(len(chunks) >= 4, f"{len(chunks)} chunks")
@@ -116,7 +116,7 @@ def main(base, api_key):
               "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 10},
                              "fixes": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}
     r = client.chat.completions.create(
-        model="openai/gpt-4o-mini", messages=messages("verdict"),
+        model="openai/gpt-6-luna", messages=messages("verdict"),
         response_format={"type": "json_schema", "json_schema": {"name": "verdict", "strict": True, "schema": schema}})
     verdict = json.loads(r.choices[0].message.content)
     check(set(verdict) == {"score", "fixes"} and 1 <= verdict["score"] <= 10, f"verdict {verdict}")
@@ -124,28 +124,29 @@ def main(base, api_key):
 
     # The catalog through the client's models API.
     ids = [m.id for m in client.models.list()]
-    check(len(ids) >= 25 and "mistralai/mixtral-8x7b-instruct" in ids, "models listed")
+    check(len(ids) >= 25 and "mistralai/mistral-small-3.2-24b-instruct" in ids
+          and "mistralai/mixtral-8x7b-instruct" not in ids, "models listed")
 
-    # Retired models surface as the client's NotFoundError.
+    # Retired models are answered like unknown ones: the client's BadRequestError.
     try:
         client.chat.completions.create(model="anthropic/claude-instant-1", messages=messages("findings"))
         check(False, "retired model must fail")
-    except openai.NotFoundError as e:
-        check(e.status_code == 404 and "No endpoints found" in str(e), f"404 message: {e}")
+    except openai.BadRequestError as e:
+        check(e.status_code == 400 and "is not a valid model ID" in str(e), f"400 message: {e}")
 
     # 429 with retry-after-ms: the client's own retry gets through.
     control(origin, "PUT", "/__sim/scenario", {
         "timing": {"latency_scale": 0},
         "keys": {api_key: {}},
         "faults": [
-            {"model": "openai/gpt-4o", "when": {"attempts": [1]},
+            {"model": "openai/gpt-6.1-terra", "when": {"attempts": [1]},
              "fault": {"type": "rate_limit", "retry_after_ms": 50}},
-            {"model": "openai/gpt-4o-mini", "stream": True,
+            {"model": "openai/gpt-6-luna", "stream": True,
              "fault": {"type": "mid_stream_error", "after_chunks": 2, "code": 502}},
         ],
     })
     retrying = client.with_options(max_retries=2)
-    r = retrying.chat.completions.create(model="openai/gpt-4o", messages=messages("outline"))
+    r = retrying.chat.completions.create(model="openai/gpt-6.1-terra", messages=messages("outline"))
     check(r.choices[0].message.content.startswith("1. "), "outline after a retried 429")
     costs.append(Decimal(repr(r.to_dict()["usage"]["cost"])))
 
@@ -153,7 +154,7 @@ def main(base, api_key):
     got_text = False
     try:
         for c in client.chat.completions.create(
-                model="openai/gpt-4o-mini", messages=messages("findings"), stream=True):
+                model="openai/gpt-6-luna", messages=messages("findings"), stream=True):
             if c.choices and c.choices[0].delta.content:
                 got_text = True
         check(False, "mid-stream error must raise")
@@ -167,7 +168,7 @@ def main(base, api_key):
     history = billing["history"]
     key = billing["per_key"][api_key]
     check(billing["generations"] == 5, f"{billing['generations']} generations")
-    streamed_error = [h for h in history if h["model"] == "openai/gpt-4o-mini" and h["streamed"]]
+    streamed_error = [h for h in history if h["model"] == "openai/gpt-6-luna" and h["streamed"]]
     check(len(streamed_error) == 1, "the errored stream was recorded")
     seen = sum(costs)
     check(Decimal(key["billed"]) - Decimal(streamed_error[0]["cost"]) == seen,
