@@ -18,7 +18,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 const MAVERICK: &str = "meta-llama/llama-4-maverick";
-const NEMO_FREE: &str = "mistralai/mistral-nemo:free";
+const NEMO_FREE: &str = "google/gemma-4-31b-it:free";
 
 struct Fx {
     sim: SimServer,

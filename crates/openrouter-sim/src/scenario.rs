@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::answers::ScriptedAnswer;
 use crate::error::SimError;
 use crate::faults::FaultRule;
-pub use crate::scenario_oauth::OAuthScenario;
 use crate::free_limits::FreeLimits;
+pub use crate::scenario_oauth::OAuthScenario;
 
 /// A complete description of how the emulator behaves.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]

@@ -4,10 +4,40 @@
 mod common;
 mod spec_support;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use common::{body, client, data, parse_sse, read_stream, start, Event};
 use openrouter_sim::{test_key, Scenario, SimServer};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use spec_support::Conformance;
+
+/// A one-time code from `/auth`, as the browser would carry it to the callback.
+async fn oauth_code(sim: &SimServer, challenge: &str) -> String {
+    let callback = "http://127.0.0.1:45999/castwright/oauth/token";
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{}/auth", sim.origin()))
+        .query(&[
+            ("callback_url", callback),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .expect("auth answers");
+    assert_eq!(resp.status(), 302);
+    let location = resp.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    location
+        .strip_prefix(&format!("{callback}?code="))
+        .unwrap_or_else(|| panic!("a code in {location}"))
+        .to_owned()
+}
 
 const CHAT: &str = "/chat/completions";
 
@@ -182,6 +212,50 @@ async fn every_answer_validates_against_openrouters_spec() {
     let (status, v) = chat(&sim, Some(&test_key("spec-poor")), &body(&model)).await;
     assert_eq!(status, 402, "{v}");
     conf.json(CHAT, "post", 402, &v);
+
+    // OAuth PKCE: the key exchange, and its refusals (a wrong verifier, a reused code, a
+    // method OpenRouter does not know).
+    let verifier = "conformance-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let code = oauth_code(&sim, &challenge).await;
+    let exchange = |b: Value| {
+        let url = format!("{}/auth/keys", sim.api_base());
+        async move {
+            let resp = client()
+                .post(url)
+                .json(&b)
+                .send()
+                .await
+                .expect("exchange answers");
+            (
+                resp.status().as_u16(),
+                resp.json::<Value>().await.expect("json"),
+            )
+        }
+    };
+    let (status, v) =
+        exchange(json!({"code": code, "code_verifier": verifier, "code_challenge_method": "S256"}))
+            .await;
+    assert_eq!(status, 200, "{v}");
+    conf.json("/auth/keys", "post", 200, &v);
+    let (status, v) =
+        exchange(json!({"code": code, "code_verifier": verifier, "code_challenge_method": "S256"}))
+            .await;
+    assert_eq!(status, 403, "a reused code: {v}");
+    conf.json("/auth/keys", "post", 403, &v);
+    let code = oauth_code(&sim, &challenge).await;
+    let (status, v) = exchange(
+        json!({"code": code, "code_verifier": "not-the-verifier", "code_challenge_method": "S256"}),
+    )
+    .await;
+    assert_eq!(status, 403, "a wrong verifier: {v}");
+    conf.json("/auth/keys", "post", 403, &v);
+    let code = oauth_code(&sim, &challenge).await;
+    let (status, v) =
+        exchange(json!({"code": code, "code_verifier": verifier, "code_challenge_method": "rot13"}))
+            .await;
+    assert_eq!(status, 400, "{v}");
+    conf.json("/auth/keys", "post", 400, &v);
 
     // Every error status chat completions can answer with, as a scripted fault.
     let mut faults = vec![

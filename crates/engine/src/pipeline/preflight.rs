@@ -219,10 +219,10 @@ impl Runner {
     }
 }
 
-/// The model that replaced a retired one, where one is known. (The connection's own table
-/// of successors belongs to the settings; until it is there, none is assumed.)
-fn successor(_retired: &str) -> Option<String> {
-    None
+/// The model that replaced a retired one, from the settings' table of successors; `resolve`
+/// uses it only when the connection lists it.
+fn successor(retired: &str) -> Option<String> {
+    crate::settings::current_replacement(retired).map(str::to_owned)
 }
 
 #[cfg(test)]
