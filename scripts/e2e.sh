@@ -12,7 +12,7 @@ fi
 cargo build --bin castwright
 cargo test -p castwright-e2e --no-run
 
-export CASTWRIGHT_APP="$PWD/target/debug/castwright"
+export CASTWRIGHT_APP="${CARGO_TARGET_DIR:-$PWD/target}/debug/castwright"
 scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1440x900x24" \
   cargo test -p castwright-e2e -- --ignored --test-threads=1 --nocapture
 echo "screenshots: artifacts/e2e/"

@@ -32,6 +32,19 @@ const NOTES: [(&str, &str); 6] = [
 ];
 
 async fn produce(minutes: u32) -> (castwright_engine::pipeline::RunResult, SimServer) {
+    let (r, sim, _again) = produce_twice(minutes, false).await;
+    (r, sim)
+}
+
+/// Runs the episode, and when `again`, once more: the second run's result too.
+async fn produce_twice(
+    minutes: u32,
+    again: bool,
+) -> (
+    castwright_engine::pipeline::RunResult,
+    SimServer,
+    Option<castwright_engine::pipeline::RunResult>,
+) {
     let sim = SimServer::start(SimConfig {
         seed: 11,
         scenario: Scenario::instant(),
@@ -88,8 +101,43 @@ async fn produce(minutes: u32) -> (castwright_engine::pipeline::RunResult, SimSe
         )
         .await
         .unwrap();
+    let second = if again {
+        Some(
+            runner
+                .run(
+                    &ep,
+                    &RunOptions::default(),
+                    &CancellationToken::new(),
+                    &mut |_| {},
+                )
+                .await
+                .unwrap(),
+        )
+    } else {
+        None
+    };
     drop(dir);
-    (r, sim)
+    (r, sim, second)
+}
+
+#[tokio::test]
+async fn a_rewritten_episode_runs_again_for_free() {
+    let (first, sim, second) = produce_twice(10, true).await;
+    let billed = sim.billing().generations;
+    // The notes disagree, so the verdict fails and the script is rewritten and checked again.
+    assert!(
+        first.stages.iter().any(|s| s.calls > 1),
+        "{:?}",
+        first.stages
+    );
+    let second = second.unwrap();
+    assert_eq!(second.total_units, 0, "{:?}", second.stages);
+    assert!(
+        second.stages.iter().all(|s| s.cached),
+        "{:?}",
+        second.stages
+    );
+    assert_eq!(sim.billing().generations, billed);
 }
 
 fn spoken(script: &Script) -> Vec<String> {

@@ -28,11 +28,11 @@ const CHATTY_VERDICT: &str = "Here's my assessment of the script:\n\n```json\n{\
 #[tokio::test]
 async fn a_scripted_answer_replaces_the_text_for_its_task_and_model_only() {
     let sim = start(scripted(json!([
-        {"task": "verdict", "model": "anthropic/claude-3-opus", "text": CHATTY_VERDICT}
+        {"task": "verdict", "model": "anthropic/claude-opus-5.5", "text": CHATTY_VERDICT}
     ])))
     .await;
     let key = sim.key();
-    let res = post_with_key(&sim, &key, &verdict_body("anthropic/claude-3-opus:floor")).await;
+    let res = post_with_key(&sim, &key, &verdict_body("anthropic/claude-opus-5.5:floor")).await;
     assert_eq!(res.status(), 200);
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["choices"][0]["message"]["content"], CHATTY_VERDICT);
@@ -42,10 +42,10 @@ async fn a_scripted_answer_replaces_the_text_for_its_task_and_model_only() {
     assert!(dec(&v["usage"]["cost"]) > rust_decimal::Decimal::ZERO);
 
     // Another model, and another task for the same model: generated text as before.
-    let other = post_with_key(&sim, &key, &verdict_body("openai/gpt-4o")).await;
+    let other = post_with_key(&sim, &key, &verdict_body("openai/gpt-6.1-terra")).await;
     let other: Value = other.json().await.unwrap();
     assert_ne!(other["choices"][0]["message"]["content"], CHATTY_VERDICT);
-    let findings = post_with_key(&sim, &key, &body("anthropic/claude-3-opus")).await;
+    let findings = post_with_key(&sim, &key, &body("anthropic/claude-opus-5.5")).await;
     let findings: Value = findings.json().await.unwrap();
     let text = findings["choices"][0]["message"]["content"]
         .as_str()
@@ -63,12 +63,12 @@ async fn answers_are_used_in_order_with_their_finish_reason_then_fall_through() 
     let cut =
         "ALEX: Welcome back. Today we are talking about the golden record, and there are well over";
     let sim = start(scripted(json!([
-        {"task": "findings", "model": "openai/gpt-4o", "text": cut, "finish_reason": "length", "times": 1},
-        {"task": "findings", "model": "openai/gpt-4o", "text": "", "times": 1}
+        {"task": "findings", "model": "openai/gpt-6.1-terra", "text": cut, "finish_reason": "length", "times": 1},
+        {"task": "findings", "model": "openai/gpt-6.1-terra", "text": "", "times": 1}
     ])))
     .await;
     let key = sim.key();
-    let first: Value = post_with_key(&sim, &key, &body("openai/gpt-4o"))
+    let first: Value = post_with_key(&sim, &key, &body("openai/gpt-6.1-terra"))
         .await
         .json()
         .await
@@ -77,7 +77,7 @@ async fn answers_are_used_in_order_with_their_finish_reason_then_fall_through() 
     assert_eq!(first["choices"][0]["finish_reason"], "length");
 
     // Streamed: the empty answer, with a finish chunk and usage as always.
-    let mut b = body("openai/gpt-4o");
+    let mut b = body("openai/gpt-6.1-terra");
     b["stream"] = json!(true);
     let res = post_with_key(&sim, &key, &b).await;
     let events = parse_sse(&read_stream(res).await.unwrap());
@@ -92,7 +92,7 @@ async fn answers_are_used_in_order_with_their_finish_reason_then_fall_through() 
     assert_eq!(events.last(), Some(&Event::Done));
 
     // Both rules used up: the generated text again.
-    let third: Value = post_with_key(&sim, &key, &body("openai/gpt-4o"))
+    let third: Value = post_with_key(&sim, &key, &body("openai/gpt-6.1-terra"))
         .await
         .json()
         .await
@@ -110,7 +110,7 @@ async fn max_tokens_still_cuts_a_scripted_answer() {
         "SAM: ".to_string() + &"The committee argued over every image for weeks. ".repeat(40);
     let sim = start(scripted(json!([{"task": "script", "text": long}]))).await;
     let b = json!({
-        "model": "openai/gpt-4o",
+        "model": "openai/gpt-6.1-terra",
         "max_tokens": 20,
         "messages": [
             {"role": "system", "content": "TASK: script\nSPEAKERS: Sam"},
@@ -132,7 +132,7 @@ async fn a_bad_answer_rule_is_refused_with_the_reason() {
     let err = Scenario::from_json(r#"{"answers": [{"task": "poem", "text": "x"}]}"#).unwrap_err();
     assert!(err.to_string().contains("answers[0]"), "{err}");
     let ok = Scenario::from_json(
-        r#"{"answers": [{"task": "verdict", "model": "openai/gpt-4o", "text": "{}", "finish_reason": "length", "times": 2}]}"#,
+        r#"{"answers": [{"task": "verdict", "model": "openai/gpt-6.1-terra", "text": "{}", "finish_reason": "length", "times": 2}]}"#,
     )
     .unwrap();
     assert_eq!(ok.answers.len(), 1);

@@ -251,9 +251,10 @@ async fn every_answer_validates_against_openrouters_spec() {
     assert_eq!(status, 403, "a wrong verifier: {v}");
     conf.json("/auth/keys", "post", 403, &v);
     let code = oauth_code(&sim, &challenge).await;
-    let (status, v) =
-        exchange(json!({"code": code, "code_verifier": verifier, "code_challenge_method": "rot13"}))
-            .await;
+    let (status, v) = exchange(
+        json!({"code": code, "code_verifier": verifier, "code_challenge_method": "rot13"}),
+    )
+    .await;
     assert_eq!(status, 400, "{v}");
     conf.json("/auth/keys", "post", 400, &v);
 

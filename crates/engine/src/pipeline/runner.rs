@@ -614,24 +614,34 @@ impl Runner {
                     if let Some(answer) = &acc.answer {
                         super::script_answer::save(store.conn(), art.id, answer)?;
                     }
+                    art
+                };
+                // The stage's own cost, before a rewrite adds the Script model's work.
+                let (own_cost, own_model) = (acc.cost_units, acc.model.clone());
+                // A failed verdict's rewrite and its check belong to this stage: it is marked
+                // done only once they are saved, so a run stopped in between finishes them on
+                // resume rather than counting the stage as finished.
+                let rewritten = match verdict.as_ref().filter(|v| !v.passed) {
+                    Some(v) if stage == Stage::QualityCheck => {
+                        self.rewrite(ep, notes, v, opts.stream, cancel, emit, warned, &mut acc)
+                            .await
+                    }
+                    _ => Ok(()),
+                };
+                {
+                    let store = lock(&self.store);
                     self.finish_run(
                         &store,
                         run_id,
                         "done",
-                        acc.cost_units,
-                        acc.model.as_deref(),
+                        own_cost,
+                        own_model.as_deref(),
                         None,
                         Some(art.id),
                     )?;
                     super::exported::record_notes(store.conn(), run_id, &acc.notes)?;
-                    art
-                };
-                if stage == Stage::QualityCheck {
-                    if let Some(v) = verdict.as_ref().filter(|v| !v.passed) {
-                        self.rewrite(ep, notes, v, opts.stream, cancel, emit, warned, &mut acc)
-                            .await?;
-                    }
                 }
+                rewritten?;
                 let cost = from_units(acc.cost_units).to_string();
                 let cached = acc.cost_units == 0 && acc.all_cached();
                 emit(ProgressEvent::StageFinished {
@@ -1200,6 +1210,11 @@ impl Runner {
         let Some(script_art) = script_art else {
             return Ok(());
         };
+        // A script is rewritten once: a rewrite whose check failed (or a run resumed between
+        // the rewrite and its check) keeps the rewrite and its verdict.
+        if script_art.kind == ArtifactKind::Rewrite {
+            return Ok(());
+        }
         let models = &ep.plan.script.chain.models;
         let pos = writer.as_deref().and_then(|w| {
             models

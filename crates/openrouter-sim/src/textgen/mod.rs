@@ -83,8 +83,9 @@ fn json_within(budget: u64, mut make: impl FnMut(bool) -> Value) -> String {
     make(true).to_string()
 }
 
-/// The verdict cut down to the properties `schema` allows, or `None` when the schema asks for
-/// something the verdict does not have (the generic filler answers then).
+/// The verdict cut down to the properties `schema` allows and fitted to its bounds (a score
+/// out of 100 is rescaled to the schema's range), or `None` when the schema asks for something
+/// the verdict does not have or cannot fit (the generic filler answers then).
 fn fit_schema(verdict: Value, schema: &Value) -> Option<Value> {
     let root = schema.get("schema").unwrap_or(schema);
     let props = root.get("properties")?.as_object()?;
@@ -96,12 +97,85 @@ fn fit_schema(verdict: Value, schema: &Value) -> Option<Value> {
     }) {
         return None;
     }
-    let kept: serde_json::Map<String, Value> = obj
-        .iter()
-        .filter(|(k, _)| props.contains_key(*k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let mut kept = serde_json::Map::new();
+    for (k, v) in obj {
+        if let Some(rule) = props.get(k) {
+            kept.insert(k.clone(), fit_value(v, rule)?);
+        }
+    }
     Some(Value::Object(kept))
+}
+
+/// One value fitted to its (local, simple) schema: numbers into `minimum`..`maximum`, arrays
+/// cut to `maxItems`, strings to `maxLength`, objects to their `properties`.
+fn fit_value(v: &Value, rule: &Value) -> Option<Value> {
+    let kind = rule.get("type").and_then(Value::as_str);
+    match v {
+        Value::Number(n) => {
+            let x = n.as_f64()?;
+            let lo = rule
+                .get("minimum")
+                .and_then(Value::as_f64)
+                .unwrap_or(f64::MIN);
+            let hi = rule
+                .get("maximum")
+                .and_then(Value::as_f64)
+                .unwrap_or(f64::MAX);
+            // Our scores are out of 100; a schema asking for 1-10 gets the same judgement.
+            let scaled = if hi < 100.0 && hi > lo {
+                lo + (hi - lo) * x / 100.0
+            } else {
+                x
+            };
+            let fitted = scaled.clamp(lo, hi);
+            match kind {
+                Some("integer") => Some(Value::from(fitted.round() as i64)),
+                Some("number") | None => serde_json::Number::from_f64(fitted).map(Value::Number),
+                _ => None,
+            }
+        }
+        Value::String(t) => {
+            if !matches!(kind, Some("string") | None) {
+                return None;
+            }
+            let max = rule
+                .get("maxLength")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::MAX);
+            let min = rule.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+            let cut: String = t
+                .chars()
+                .take(usize::try_from(max).unwrap_or(usize::MAX))
+                .collect();
+            (cut.chars().count() as u64 >= min).then_some(Value::String(cut))
+        }
+        Value::Array(items) => {
+            if !matches!(kind, Some("array") | None) {
+                return None;
+            }
+            let max = rule
+                .get("maxItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::MAX);
+            let min = rule.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+            let item_rule = rule.get("items").cloned().unwrap_or(Value::Null);
+            let fitted: Option<Vec<Value>> = items
+                .iter()
+                .take(usize::try_from(max).unwrap_or(usize::MAX))
+                .map(|i| fit_value(i, &item_rule))
+                .collect();
+            let fitted = fitted?;
+            (fitted.len() as u64 >= min).then_some(Value::Array(fitted))
+        }
+        Value::Object(_) => {
+            if rule.get("properties").is_some() {
+                fit_schema(v.clone(), rule)
+            } else {
+                Some(v.clone())
+            }
+        }
+        other => Some(other.clone()),
+    }
 }
 
 /// A short visible chain of thought about the material.
