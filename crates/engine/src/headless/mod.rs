@@ -2,8 +2,6 @@
 //! or a D-Bus session, in the same data folder as the app. Its flags, its JSON line and its
 //! exit codes are a contract that outside checks rely on.
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
@@ -14,14 +12,25 @@ use tokio_util::sync::CancellationToken;
 
 use crate::gateway::Client;
 use crate::pipeline::{
-    self, episode, notes_store, EpisodeBrief, Format, ProgressEvent, RunError, RunOptions, Runner,
+    self, episode, notes_store, EpisodeBrief, Format, ProgressEvent, RunOptions, Runner,
 };
-use crate::routing::{CallError, ConnectionKind, ConnectionProfile, RetryPolicy, Router};
+use crate::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use crate::secrets::{Keychain, Sensitive, OPENROUTER_ACCOUNT};
 use crate::store::Store;
 
 /// Environment variable whose key wins over the keychain (then the keychain is not touched).
 pub const KEY_ENV: &str = "CASTWRIGHT_OPENROUTER_KEY";
+
+mod args;
+mod report;
+mod support;
+
+pub use args::{ConnectionArg, FormatArg, PresetArg, ProduceArgs};
+use report::{number, print_progress, progress, Report};
+use support::{
+    episode_spend, export, lease_refused, run_exit_code, service_endpoint, title_from,
+    wait_for_interrupt,
+};
 
 pub mod exit {
     pub const DONE: i32 = 0;
@@ -33,130 +42,6 @@ pub mod exit {
     pub const DATABASE: i32 = 6;
     pub const BUSY: i32 = 7;
     pub const INTERRUPTED: i32 = 130;
-}
-
-/// `--connection`: the demo, OpenRouter, or another service set up in the app, by its name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConnectionArg {
-    Demo,
-    Openrouter,
-    Service(String),
-}
-
-fn connection_arg(s: &str) -> Result<ConnectionArg, String> {
-    match s.trim() {
-        "" => Err("give demo, openrouter, or the name of a service set up in Castwright".into()),
-        v if v.eq_ignore_ascii_case("demo") => Ok(ConnectionArg::Demo),
-        v if v.eq_ignore_ascii_case("openrouter") => Ok(ConnectionArg::Openrouter),
-        v => Ok(ConnectionArg::Service(v.to_owned())),
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PresetArg {
-    Current,
-    Original,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Solo,
-    TwoHosts,
-    Interview,
-}
-
-/// Runs the whole pipeline for one episode without opening a window.
-#[derive(Debug, Parser)]
-#[command(
-    name = "castwright produce",
-    about = "Turn research notes into a podcast script, without a window."
-)]
-pub struct ProduceArgs {
-    /// Note files or folders (folders are walked).
-    #[arg(long, num_args = 1.., required = true)]
-    pub notes: Vec<PathBuf>,
-    /// What the episode is about, and for whom.
-    #[arg(long)]
-    pub brief: String,
-    /// Select or create the episode with this title (a second run resumes it).
-    #[arg(long)]
-    pub episode: Option<String>,
-    #[arg(long, value_enum, default_value = "two-hosts")]
-    pub format: FormatArg,
-    /// A host's name (repeat for several).
-    #[arg(long)]
-    pub host: Vec<String>,
-    /// A guest's name (repeat for several).
-    #[arg(long)]
-    pub guest: Vec<String>,
-    /// Target length in minutes (150 words a minute).
-    #[arg(long, default_value_t = 10)]
-    pub minutes: u32,
-    /// Spending limit for the episode, in USD.
-    #[arg(long, default_value = "3.00")]
-    pub budget: String,
-    #[arg(long, value_enum, default_value = "current")]
-    pub preset: PresetArg,
-    /// `demo`, `openrouter`, or the name of another service set up in the app (its key from
-    /// `CASTWRIGHT_KEY_<NAME>`, else the keychain).
-    #[arg(long, default_value = "openrouter", value_parser = connection_arg)]
-    pub connection: ConnectionArg,
-    /// An OpenAI-compatible API base (for `openrouter`; a service has its own).
-    #[arg(long, default_value = "https://openrouter.ai/api/v1")]
-    pub base_url: String,
-    /// Write the script here (.md, .txt, .json, .docx, .pdf), replacing the file atomically.
-    #[arg(long)]
-    pub export: Option<PathBuf>,
-    /// Print one JSON object as the last line of standard output.
-    #[arg(long)]
-    pub json: bool,
-    /// Leave the "Before recording, check" section out of the export.
-    #[arg(long)]
-    pub no_checks: bool,
-}
-
-/// The JSON line, built up as the run goes.
-struct Report {
-    episode_id: Option<String>,
-    simulated: bool,
-    total_units: i64,
-    stages: Vec<Value>,
-    qc: Value,
-    export: Option<String>,
-    skipped: Vec<Value>,
-    model_changes: Vec<Value>,
-    error: Option<(String, String)>,
-    /// The local fact check of the exported (current) script.
-    fact_check: Option<crate::factcheck::FactCheck>,
-}
-
-impl Report {
-    fn to_json(&self) -> Value {
-        json!({
-            "episode_id": self.episode_id,
-            "simulated": self.simulated,
-            "total_cost_usd": number(crate::money::from_units(self.total_units)),
-            "stages": self.stages,
-            "qc": self.qc,
-            "export": self.export,
-            "skipped_notes": self.skipped,
-            "model_changes": self.model_changes,
-            "error": self.error.as_ref().map(|(c, m)| json!({"code": c, "message": m})),
-            "fact_check": self.fact_check.as_ref().map_or(json!([]), |f| f.json_list()),
-            "fact_check_counts": self.fact_check.clone().unwrap_or_default().json_counts(),
-        })
-    }
-}
-
-fn number(d: Decimal) -> Value {
-    serde_json::Number::from_str(&d.normalize().to_string())
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
-}
-
-fn progress(line: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{line}");
 }
 
 /// Entry point: `args` are the words after `castwright`. Returns the exit code.
@@ -214,33 +99,6 @@ fn first_line(s: &str) -> String {
         .unwrap_or(s)
         .trim_start_matches("error: ")
         .to_string()
-}
-
-/// The service named on the command line, or why it cannot be used (exit code, error code,
-/// message).
-fn service_endpoint(
-    conn: &rusqlite::Connection,
-    name: &str,
-) -> Result<crate::connections::by_name::Found, (i32, &'static str, String)> {
-    use crate::connections::by_name;
-    let db = |e: rusqlite::Error| (exit::DATABASE, "database", e.to_string());
-    if let Some(e) = by_name::find(conn, name).map_err(db)? {
-        return Ok(e);
-    }
-    let known = by_name::names(conn).map_err(db)?;
-    let hint = if known.is_empty() {
-        "No other services are set up: add one in Castwright's Settings, or use --connection openrouter or demo.".to_owned()
-    } else {
-        format!(
-            "The services set up in Castwright are: {}. Or use --connection openrouter or demo.",
-            known.join(", ")
-        )
-    };
-    Err((
-        exit::BAD_INPUT,
-        "bad_input",
-        format!("There is no connection called \"{name}\". {hint}"),
-    ))
 }
 
 fn fail(report: &mut Report, code: i32, key: &str, message: impl Into<String>) -> i32 {
@@ -701,157 +559,4 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             )
         }
     }
-}
-
-/// The episode's total in the request log, in 1e-10 USD; none if the database cannot say.
-fn episode_spend(store: &Arc<Mutex<Store>>, episode_id: &str) -> Option<i64> {
-    let guard = store.lock().unwrap_or_else(|e| e.into_inner());
-    crate::ledger::total_units(guard.conn(), Some(episode_id)).ok()
-}
-
-fn print_progress(ev: &ProgressEvent) {
-    match ev {
-        ProgressEvent::StageStarted {
-            stage,
-            reused: true,
-            ..
-        } => progress(&format!(
-            "{}: reusing the finished output ($0.00)",
-            stage.label()
-        )),
-        ProgressEvent::StageStarted { stage, models, .. } => progress(&format!(
-            "{}: starting ({})",
-            stage.label(),
-            models.join(" → ")
-        )),
-        ProgressEvent::AttemptFailed { stage, message, .. }
-        | ProgressEvent::ModelsChanged { stage, message, .. } => {
-            progress(&format!("{}: {message}", stage.label()))
-        }
-        ProgressEvent::StageFinished {
-            stage,
-            cost_usd,
-            model,
-            words,
-            cached: false,
-        } => progress(&format!(
-            "{}: done — {} words, {} ({})",
-            stage.label(),
-            words,
-            crate::money::display_usd(cost_usd.parse().unwrap_or_default()),
-            model.as_deref().unwrap_or("no model")
-        )),
-        ProgressEvent::BudgetWarning {
-            spent_usd,
-            limit_usd,
-        } => progress(&format!(
-            "warning: this episode has spent {} of its {} limit",
-            crate::money::display_usd(spent_usd.parse().unwrap_or_default()),
-            crate::money::display_usd(limit_usd.parse().unwrap_or_default())
-        )),
-        _ => {}
-    }
-}
-
-async fn wait_for_interrupt() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-fn run_exit_code(e: &RunError) -> i32 {
-    use crate::gateway::FailureKind;
-    match e {
-        RunError::Pipeline(pipeline::PipelineError::Invalid(_)) => exit::BAD_INPUT,
-        RunError::Pipeline(pipeline::PipelineError::NotFound(_)) => exit::BAD_INPUT,
-        RunError::Pipeline(pipeline::PipelineError::Store(_)) => exit::DATABASE,
-        RunError::OverEstimate { .. } => exit::BUDGET,
-        RunError::Busy(_) => exit::BUSY,
-        RunError::Unfinished { .. } => exit::ALL_FAILED,
-        RunError::Call { error, .. } => match error {
-            CallError::Budget(crate::budget::BudgetError::Refused { .. }) => exit::BUDGET,
-            CallError::Budget(_) | CallError::Store(_) | CallError::Records(_) => exit::DATABASE,
-            CallError::Stopped { error, .. } => match error.kind {
-                FailureKind::Unauthorized | FailureKind::PaymentRequired => exit::KEY,
-                FailureKind::BadRequest => exit::BAD_INPUT,
-                _ => exit::ALL_FAILED,
-            },
-            CallError::AllFailed { .. } | CallError::EmptyChain => exit::ALL_FAILED,
-            CallError::Cancelled { .. } => exit::INTERRUPTED,
-            CallError::NoPrices { .. } => exit::BUDGET,
-        },
-    }
-}
-
-/// The episode runs elsewhere (exit 7), or its lease could not be read.
-fn lease_refused(report: &mut Report, e: crate::pipeline::run_lease::LeaseError) -> i32 {
-    use crate::pipeline::run_lease::LeaseError;
-    match e {
-        LeaseError::Busy { .. } => fail(report, exit::BUSY, "episode_busy", e.to_string()),
-        LeaseError::NotFound => fail(report, exit::BAD_INPUT, "not_found", e.to_string()),
-        LeaseError::Store(_) => fail(report, exit::DATABASE, "database", e.to_string()),
-    }
-}
-
-/// A title from the brief's first words, for runs without `--episode`.
-fn title_from(brief: &str) -> String {
-    let words: Vec<&str> = brief.split_whitespace().take(8).collect();
-    if words.is_empty() {
-        return "Untitled episode".into();
-    }
-    // A brief without spaces would make one endless word: keep titles readable.
-    let title = words.join(" ");
-    match title.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}…", title[..cut].trim_end()),
-        None => title,
-    }
-}
-
-fn export(
-    store: Arc<Mutex<Store>>,
-    ep: &pipeline::Episode,
-    script_text: &str,
-    checks: &crate::export::ExportChecks,
-    path: &std::path::Path,
-) -> Result<PathBuf, String> {
-    let format = crate::export::Format::from_path(path).ok_or_else(|| {
-        format!(
-            "{} has an extension Castwright cannot write: use .md, .txt, .json, .docx or .pdf.",
-            path.display()
-        )
-    })?;
-    let mut script = crate::script::Script::parse(script_text);
-    script.title = ep.brief.title.clone();
-    let sources: Vec<String> = {
-        let guard = store.lock().unwrap_or_else(|e| e.into_inner());
-        notes_store::list(guard.conn(), &ep.id)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|n| n.source_name)
-            .collect()
-    };
-    let notes = crate::script::ShowNotes::derive(&script, &sources);
-    let opts = crate::export::ExportOptions {
-        format,
-        include_show_notes: true,
-        page_size: crate::export::PageSize::A4,
-    };
-    crate::export::export_with_checks(path, &script, Some(&notes), Some(checks), &opts)
-        .map_err(|e| e.to_string())
 }
