@@ -24,6 +24,9 @@ pub struct Active {
     pub choice: ConnectionChoice,
     /// Which other service, when `choice` is `Other`.
     pub other_id: Option<String>,
+    /// The settings the runner was built with; a change rebuilds it.
+    pub monthly_limit_usd: Option<rust_decimal::Decimal>,
+    pub paid_backups: bool,
     pub runner: Arc<Runner>,
     /// The in-process emulator behind the demo; stops when dropped.
     _sim: Option<openrouter_sim::SimServer>,
@@ -96,10 +99,12 @@ impl AppState {
             _ => None,
         };
         let mut guard = self.active.lock().await;
-        if let Some(a) = guard
-            .as_ref()
-            .filter(|a| a.choice == loaded.connection && a.other_id == other_id)
-        {
+        if let Some(a) = guard.as_ref().filter(|a| {
+            a.choice == loaded.connection
+                && a.other_id == other_id
+                && a.monthly_limit_usd == loaded.monthly_limit_usd
+                && a.paid_backups == loaded.paid_backups_after_free_quota
+        }) {
             return Ok(a.runner.clone());
         }
         let store = self.db_arc()?;
@@ -155,11 +160,17 @@ impl AppState {
                 (client, profile, None)
             }
         };
-        let router = Router::new(client, profile, store.clone(), RetryPolicy::default());
+        let policy = RetryPolicy {
+            paid_backups_after_free_quota: loaded.paid_backups_after_free_quota,
+            ..RetryPolicy::default()
+        };
+        let router = Router::new(client, profile, store.clone(), policy);
         let runner = Arc::new(Runner::new(router, store, loaded.monthly_limit_usd));
         *guard = Some(Active {
             choice: loaded.connection,
             other_id,
+            monthly_limit_usd: loaded.monthly_limit_usd,
+            paid_backups: loaded.paid_backups_after_free_quota,
             runner: runner.clone(),
             _sim: sim,
         });

@@ -26,6 +26,7 @@ fn saved_settings_read_back_exactly() {
         monthly_limit_usd: Some(Decimal::from_str("40").unwrap()),
         low_balance_alert_usd: Decimal::from_str("1.50").unwrap(),
         privacy_deny_data_collection: true,
+        paid_backups_after_free_quota: true,
         default_preset: Preset::Custom,
         custom_plan: Some(own_plan()),
         connection: ConnectionChoice::Demo,
@@ -176,4 +177,28 @@ fn my_own_models_need_a_plan_and_a_broken_one_falls_back_with_a_notice() {
     let loaded = settings::load_from(&path).unwrap();
     assert_eq!(loaded.settings, kept);
     assert!(loaded.notice.is_none());
+}
+
+#[test]
+fn paid_backups_after_the_free_quota_are_off_unless_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.json");
+    // Files from before the choice existed: off, without a notice.
+    std::fs::write(&path, r#"{ "theme": "dark" }"#).unwrap();
+    let loaded = settings::load(dir.path()).unwrap();
+    assert!(!loaded.settings.paid_backups_after_free_quota);
+    assert!(loaded.notice.is_none());
+    std::fs::write(&path, r#"{ "paid_backups_after_free_quota": true }"#).unwrap();
+    assert!(
+        settings::load(dir.path())
+            .unwrap()
+            .settings
+            .paid_backups_after_free_quota
+    );
+    // A wrong type falls back to off and says which setting.
+    std::fs::write(&path, r#"{ "paid_backups_after_free_quota": "yes" }"#).unwrap();
+    let loaded = settings::load(dir.path()).unwrap();
+    assert!(!loaded.settings.paid_backups_after_free_quota);
+    let notice = loaded.notice.expect("a notice");
+    assert!(notice.contains("paid backups for free models"), "{notice}");
 }

@@ -1323,6 +1323,11 @@ export type Settings_Deserialize = {
 	low_balance_alert_usd: string,
 	/**  Send `provider.data_collection: "deny"` on every OpenRouter call. */
 	privacy_deny_data_collection: boolean,
+	/**
+	 *  When a free model's daily allowance is used up, the stage's paid backup models may take
+	 *  over (each of their answers costs money). Off: the stage stops and says so.
+	 */
+	paid_backups_after_free_quota?: boolean,
 	default_preset: Preset,
 	/**
 	 *  The producer's own default models per stage, used when `default_preset` is `Custom`.
@@ -1348,6 +1353,11 @@ export type Settings_Serialize = {
 	low_balance_alert_usd: string,
 	/**  Send `provider.data_collection: "deny"` on every OpenRouter call. */
 	privacy_deny_data_collection: boolean,
+	/**
+	 *  When a free model's daily allowance is used up, the stage's paid backup models may take
+	 *  over (each of their answers costs money). Off: the stage stops and says so.
+	 */
+	paid_backups_after_free_quota: boolean,
 	default_preset: Preset,
 	/**
 	 *  The producer's own default models per stage, used when `default_preset` is `Custom`.

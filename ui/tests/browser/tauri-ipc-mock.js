@@ -73,6 +73,7 @@ export function installTauriMock(seed) {
       monthly_limit_usd: null,
       low_balance_alert_usd: "2.00",
       privacy_deny_data_collection: false,
+      paid_backups_after_free_quota: false,
       default_preset: "current",
       /** @type {any} */
       custom_plan: null,

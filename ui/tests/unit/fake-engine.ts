@@ -27,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   monthly_limit_usd: null,
   low_balance_alert_usd: "2.00",
   privacy_deny_data_collection: false,
+  paid_backups_after_free_quota: false,
   default_preset: "current",
   custom_plan: null,
   connection: "openrouter",

@@ -134,6 +134,16 @@ describe("settings screen", () => {
     await waitFor(() => expect(engine.settings.privacy_deny_data_collection).toBe(true));
   });
 
+  it("saves whether paid backups may take over from a free model, off by default", async () => {
+    const { engine, user } = setup();
+    const box = screen.getByLabelText(
+      "When a free model's daily allowance runs out, let the paid backup models take over",
+    );
+    expect(box).not.toBeChecked();
+    await user.click(box);
+    await waitFor(() => expect(engine.settings.paid_backups_after_free_quota).toBe(true));
+  });
+
   it("shows a failed save in plain words with a way to try again", async () => {
     const { engine, user } = setup();
     engine.failNext.set("save_settings", {

@@ -253,7 +253,10 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
         client,
         profile.clone(),
         store.clone(),
-        RetryPolicy::default(),
+        RetryPolicy {
+            paid_backups_after_free_quota: settings.paid_backups_after_free_quota,
+            ..RetryPolicy::default()
+        },
     );
     let runner = Runner::new(router, store.clone(), settings.monthly_limit_usd);
 

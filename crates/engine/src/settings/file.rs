@@ -108,6 +108,12 @@ fn from_map(map: &Map<String, Value>) -> Loaded {
             defaults.privacy_deny_data_collection,
             &mut bad,
         ),
+        paid_backups_after_free_quota: field(
+            map,
+            "paid_backups_after_free_quota",
+            defaults.paid_backups_after_free_quota,
+            &mut bad,
+        ),
         default_preset: field(map, "default_preset", defaults.default_preset, &mut bad),
         custom_plan: match map.get("custom_plan") {
             None | Some(Value::Null) => None,
@@ -220,6 +226,7 @@ fn label(field: &str) -> &'static str {
         "monthly_limit_usd" => "monthly limit",
         "low_balance_alert_usd" => "low-credit warning",
         "privacy_deny_data_collection" => "privacy",
+        "paid_backups_after_free_quota" => "paid backups for free models",
         "default_preset" | "custom_plan" => "default models",
         "connection" | "other_connection_id" => "connection",
         _ => "limits",

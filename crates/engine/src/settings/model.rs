@@ -60,6 +60,10 @@ pub struct Settings {
     pub low_balance_alert_usd: Decimal,
     /// Send `provider.data_collection: "deny"` on every OpenRouter call.
     pub privacy_deny_data_collection: bool,
+    /// When a free model's daily allowance is used up, the stage's paid backup models may take
+    /// over (each of their answers costs money). Off: the stage stops and says so.
+    #[serde(default)]
+    pub paid_backups_after_free_quota: bool,
     pub default_preset: Preset,
     /// The producer's own default models per stage, used when `default_preset` is `Custom`.
     /// Kept when another preset is chosen, so switching back does not lose the work.
@@ -80,6 +84,7 @@ impl Default for Settings {
             monthly_limit_usd: None,
             low_balance_alert_usd: Decimal::new(200, 2),
             privacy_deny_data_collection: false,
+            paid_backups_after_free_quota: false,
             default_preset: Preset::Current,
             custom_plan: None,
             connection: ConnectionChoice::Openrouter,
