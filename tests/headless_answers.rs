@@ -254,3 +254,147 @@ fn models_the_connection_no_longer_offers_are_named_once_before_the_run() {
         assert_eq!(stderr.matches(m).count(), 1, "{stderr}");
     }
 }
+
+/// One script answer with every habit of a chatty model at once: a preamble, a rule, its own
+/// title, bold and upper-case names, a name with an aside, a music cue and a sound effect as
+/// labels, an italic direction, a quoted ad read, bold-only and `###` headings, time targets
+/// as `[1:00]`, `(~2.5 min)`, `(9:15–10:00)` and `— 2:30`, emoji, a word count, a production
+/// note and a sign-off.
+const EVERY_QUIRK: &str = "Absolutely! Here's a polished two-host script for your episode on the Voyager golden record. I've kept it close to your notes.
+
+---
+
+# The Voyager Golden Record: A Message in a Bottle
+
+**COLD OPEN (0:30)**
+
+**ALEX:** Six weeks. That's all the time they had to decide how Earth would introduce itself. 🚀
+**SAM (laughs):** No pressure, then.
+
+## Intro [1:00]
+
+**MUSIC CUE:** Theme swells, then fades under.
+Alex: Welcome back to the show. I'm Alex.
+SAM: And I'm Sam. Today we're opening up the Voyager golden record.
+*(laughs)*
+
+**MAIN SEGMENT 1: The committee (~2.5 min)**
+
+ALEX: Carl Sagan chaired the committee, and they had six weeks to choose what went on the record.
+SAM: Six weeks for the whole planet?
+ALEX: Greetings in 55 languages and 90 minutes of music made the cut.
+
+> AD READ: This episode is supported by listeners like you. Visit our site to join. ✨
+
+### Segment 2: Launch day (9:15–10:00)
+
+SFX: Rocket rumble.
+SAM: Voyager 2 launched first, on August 20, 1977.
+ALEX: Voyager 1 followed sixteen days later, on a faster path.
+
+**MAIN SEGMENT 3: Into interstellar space — 2:30**
+
+ALEX: In August 2012 Voyager 1 crossed the heliopause.
+SAM: It's the first human-made object in interstellar space, still carrying that record.
+
+## Outro (0:45)
+
+ALEX: That's our look at the golden record. Thanks for listening!
+SAM: See you next time. 👋
+
+---
+
+*Word count: ~230*
+*Production note: Add a music bed under the cold open.*
+
+Let me know if you'd like any changes, a different tone, or a longer version!";
+
+/// The export's text as a producer's reader shows it.
+fn read_back(path: &Path) -> String {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("pdf") => {
+            let out = Command::new("pdftotext")
+                .args(["-enc", "UTF-8", path.to_str().unwrap(), "-"])
+                .output()
+                .expect("pdftotext runs (scripts/make-note-fixtures.sh installs it)");
+            assert!(out.status.success());
+            String::from_utf8(out.stdout).unwrap()
+        }
+        Some("docx") => {
+            castwright_engine::notes::ingest_file(
+                path,
+                &castwright_engine::notes::Limits::default(),
+            )
+            .expect("the DOCX reads back")
+            .text
+        }
+        _ => std::fs::read_to_string(path).unwrap(),
+    }
+}
+
+#[test]
+fn every_quirk_at_once_gives_clean_exports_in_all_five_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = with(
+        early(),
+        json!([
+            {"task": "script", "text": EVERY_QUIRK},
+            {"task": "verdict", "text": VERDICT_FENCED_STRING_SCORE}
+        ]),
+    );
+    for format in ["md", "txt", "json", "docx", "pdf"] {
+        // The same episode each time: the first run pays, the others export what it made.
+        let (out, path) = produce(dir.path(), answers.clone(), &format!("script.{format}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}:\n{stderr}");
+        let text = read_back(&path);
+        for chat in [
+            "Absolutely",
+            "polished two-host script",
+            "Message in a Bottle",
+            "Word count",
+            "Production note",
+            "Let me know",
+            "\u{fffd}",
+        ] {
+            assert!(!text.contains(chat), "{format}: {chat:?} in\n{text}");
+        }
+        for kept in [
+            "Six weeks. That's all the time",
+            "Theme swells",
+            "Rocket rumble",
+            "supported by listeners like you",
+            "Into interstellar space",
+            "See you next time",
+        ] {
+            assert!(
+                text.contains(kept),
+                "{format}: {kept:?} missing from\n{text}"
+            );
+        }
+        if format != "md" && format != "json" {
+            // No stray Markdown where none is wanted.
+            assert!(!text.contains('*'), "{format}: an asterisk in\n{text}");
+            assert!(
+                !text.lines().any(|l| l.trim_start().starts_with("> ")),
+                "{format}: a quote mark in\n{text}"
+            );
+            assert!(!text.contains("ALEX"), "{format}: names as typed\n{text}");
+        }
+        if format == "json" {
+            let j: Value = serde_json::from_str(&text).unwrap();
+            let segments = j["script"]["segments"].as_array().unwrap();
+            let speakers: Vec<&str> = segments
+                .iter()
+                .flat_map(|s| s["lines"].as_array().unwrap())
+                .filter_map(|l| l["speaker"].as_str())
+                .collect();
+            assert!(
+                speakers.iter().all(|s| *s == "Alex" || *s == "Sam"),
+                "{speakers:?}"
+            );
+            // Seven segments of the plan, the third main one its own.
+            assert_eq!(segments.len(), 7, "{:#}", j["script"]);
+        }
+    }
+}
