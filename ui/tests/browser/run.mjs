@@ -484,7 +484,9 @@ test("cancel keeps a draft and offers Resume", { seed: { connection: "demo", ste
   await page.getByTestId("run").click();
   await page.locator("[data-testid=stage-research][data-status=running]").waitFor();
   await page.getByTestId("cancel-run").click();
-  await waitText(page, "run-error", "Nothing is lost");
+  await waitText(page, "run-error", "kept as a draft");
+  assert.equal(await page.getByRole("button", { name: /Resume/ }).count(), 1, "one Resume");
+  assert.equal(await page.getByTestId("resume-notice").count(), 0, "one message");
   assert.equal(await page.getByTestId("run-error").getAttribute("role"), "status", "a cancel is calm, not an alert");
   await page.getByTestId("resume-run").waitFor();
   await checkAccessibility(page, "workspace after cancel");

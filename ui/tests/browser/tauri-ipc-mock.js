@@ -416,9 +416,9 @@ export function installTauriMock(seed) {
           if (state.cancelled.has(ep.episode.id)) {
             state.cancelled.delete(ep.episode.id);
             saveArtifact(ep, stage, "draft", text.slice(0, 40), served, "0.001");
-            out.send({ type: "error", stage, code: "cancelled", message: "You stopped the run." });
+            out.send({ type: "error", stage, code: "cancelled", message: "Stopped. The text so far is kept as a draft." });
             ep.interrupted = true;
-            throw { code: "cancelled", message: "You stopped the run." };
+            throw { code: "cancelled", message: "Stopped. The text so far is kept as a draft." };
           }
           out.send({ type: "text_delta", stage, text: piece });
           await sleep(Math.max(1, Math.floor(state.stepMs / 5)));

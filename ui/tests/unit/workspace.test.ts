@@ -131,6 +131,15 @@ describe("episode workspace", () => {
       channel = args.onProgress as Channel<ProgressEvent>;
       return new Promise((_, reject) =>
         engine.handlers.set("cancel_run", () => {
+          engine.handlers.set("run_state", () => ({ running: false, interrupted: true }));
+          // What the engine kept: the research text so far, as a draft, with its cost.
+          engine.handlers.set("latest_outputs", () => [
+            {
+              id: 7, stage: "research", version: 1, kind: "draft",
+              content: "- The committee had six weeks [n1]", input_hash: "h", model: "m/one",
+              cost_usd: "0.042", calls: 1, cached: false, created_at: "2026-12-02T10:00:00Z",
+            },
+          ]);
           channel?.onmessage({ type: "error", stage: "research", code: "cancelled", message: "You stopped the run." });
           reject({ code: "cancelled", message: "You stopped the run." });
           return true;
@@ -141,8 +150,17 @@ describe("episode workspace", () => {
     await user.click(screen.getByTestId("run"));
     await user.click(await screen.findByTestId("cancel-run"));
     const notice = await screen.findByTestId("run-error");
-    expect(notice).toHaveTextContent("You stopped the run. Nothing is lost");
+    expect(notice).toHaveTextContent("You stopped the run.");
     expect(notice).toHaveAttribute("role", "status");
+    // The stopped stage shows its draft and what it cost so far.
+    const card = screen.getByTestId("stage-research");
+    await waitFor(() =>
+      expect(card.querySelector("[data-testid=stage-text]")).toHaveTextContent("The committee had six weeks"),
+    );
+    expect(card.querySelector("[data-testid=stage-cost]")).toHaveTextContent("$0.04");
+    // One message and one Resume: the header's.
+    expect(screen.queryByTestId("resume-notice")).toBeNull();
+    expect(screen.getAllByRole("button", { name: /Resume/ })).toHaveLength(1);
   });
 
   it("refuses before running when the estimate cannot fit, and says what to change", async () => {
