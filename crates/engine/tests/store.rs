@@ -163,3 +163,29 @@ fn committed_rows_survive_a_second_connection_opening_mid_session() {
         .unwrap();
     assert_eq!(n, 2);
 }
+
+/// Several commands started together on a fresh data folder all open the same new file at
+/// once. SQLite answers the switch to WAL with an immediate "busy" while another connection
+/// is making the same switch (the busy timeout does not cover it), so every open must still
+/// succeed: each round races eight openers on a new file.
+#[test]
+fn openers_racing_on_a_new_file_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..40 {
+        let folder = dir.path().join(format!("round-{round}"));
+        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let openers: Vec<_> = (0..8)
+            .map(|_| {
+                let (folder, start) = (folder.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    Store::open_in(&folder).map(|_| ())
+                })
+            })
+            .collect();
+        for opener in openers {
+            let opened = opener.join().unwrap();
+            assert!(opened.is_ok(), "round {round}: {:?}", opened.err());
+        }
+    }
+}

@@ -65,7 +65,7 @@ pub fn store_models(
     connection_id: &str,
     models: &ModelsResponse,
 ) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute(
         "DELETE FROM catalog_models WHERE connection_id = ?1",
         [connection_id],
@@ -106,7 +106,7 @@ pub fn store_endpoints(
     connection_id: &str,
     data: &EndpointsData,
 ) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute(
         "DELETE FROM catalog_endpoints WHERE connection_id = ?1 AND model_id = ?2",
         params![connection_id, data.id],

@@ -332,7 +332,9 @@ pub fn remove(
     // The key first: if the keychain cannot be reached, nothing is removed and the producer
     // can try again, rather than leaving a key behind with nothing pointing at it.
     keychain.delete(id)?;
-    let tx = store.conn_mut().transaction()?;
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for table in [
         "connection_prices",
         "catalog_models",

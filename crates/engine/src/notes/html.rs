@@ -53,7 +53,7 @@ pub fn html_text(bytes: &[u8]) -> Decoded {
     let decoded = decode_text(bytes, declared_charset(bytes));
     if nesting_depth(&decoded.text) > MAX_DEPTH {
         tracing::info!("HTML nested too deeply for the full parser; stripping tags instead");
-        let note = "This page is built from very deeply nested parts, so its text was taken                     without its layout. Check the note reads as it should.";
+        let note = "This page is built from very deeply nested parts, so its text was taken without its layout. Check the note reads as it should.";
         return Decoded {
             text: strip_tags(&decoded.text),
             warning: Some(match decoded.warning {

@@ -405,7 +405,7 @@ pub fn set_archived(conn: &Connection, id: &str, archived: bool) -> Result<Episo
 /// A copy with its brief, notes and settings — not its outputs or spend.
 pub fn duplicate(conn: &mut Connection, id: &str) -> Result<Episode, PipelineError> {
     let src = get(conn, id)?;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut brief = src.brief.clone();
     brief.title = format!("{} (copy)", src.brief.title);
     let copy = create(&tx, &brief, &src.connection_id, &src.plan)?;

@@ -43,22 +43,22 @@ pub fn plain_words(e: &rusqlite::Error) -> String {
     };
     match code {
         Some(C::DatabaseBusy | C::DatabaseLocked) => {
-            "Castwright's database was kept busy by another Castwright window or command for              too long. Nothing was lost. Try again in a moment."
+            "Castwright's database was kept busy by another Castwright window or command for too long. Nothing was lost. Try again in a moment."
         }
         Some(C::DiskFull) => {
-            "The disk holding Castwright's data is full, so nothing more could be saved. Free              some space, then try again."
+            "The disk holding Castwright's data is full, so nothing more could be saved. Free some space, then try again."
         }
         Some(C::ReadOnly | C::PermissionDenied | C::CannotOpen) => {
-            "Castwright cannot write to its data folder. Check that the folder exists and that              you can write there, then try again."
+            "Castwright cannot write to its data folder. Check that the folder exists and that you can write there, then try again."
         }
         Some(C::DatabaseCorrupt | C::NotADatabase) => {
-            "Castwright's database is damaged. Restore it from a backup, or move it aside and              start Castwright again to begin afresh."
+            "Castwright's database is damaged. Restore it from a backup, or move it aside and start Castwright again to begin afresh."
         }
         Some(C::SystemIoFailure) => {
-            "Castwright could not read or write its data on the disk. Check the disk, then try              again."
+            "Castwright could not read or write its data on the disk. Check the disk, then try again."
         }
         _ => {
-            "Castwright could not save or read part of its data. Nothing already saved was              lost. Try again; if it happens again, restart Castwright."
+            "Castwright could not save or read part of its data. Nothing already saved was lost. Try again; if it happens again, restart Castwright."
         }
     }
     .to_string()

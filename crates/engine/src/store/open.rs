@@ -115,14 +115,43 @@ pub fn open_background(path: &Path) -> Result<Connection, StoreError> {
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     // A second process (the headless mode next to the app) waits instead of failing at once.
-    conn.busy_timeout(Duration::from_secs(10))?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode = switch_to_wal(conn)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(%mode, "database did not switch to WAL");
     }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
+}
+
+/// How long a connection waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Puts the database in WAL mode. SQLite answers "busy" to this at once, without the busy
+/// timeout, while another process is switching the same new file at the same moment (several
+/// commands started together on a fresh data folder), so the wait is done here: a short pause
+/// and another try, for as long as the busy timeout.
+fn switch_to_wal(conn: &Connection) -> Result<String, StoreError> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) => return Ok(mode),
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Checks an existing file without writing to it: it must be a SQLite database that passes
@@ -139,7 +168,7 @@ fn check_existing(path: &Path) -> Result<(), StoreError> {
     .map_err(|e| corrupt(e.to_string()))?;
     // Another process may be creating or migrating the file this moment: wait for it rather
     // than take its lock for damage.
-    conn.busy_timeout(Duration::from_secs(10))
+    conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| corrupt(e.to_string()))?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
