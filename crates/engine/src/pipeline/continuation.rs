@@ -5,10 +5,9 @@
 //! asked. What was written is kept for the draft; if no model finishes, the stage fails with
 //! a plain message. What happened goes into the stage's record in plain words.
 
-use tokio_util::sync::CancellationToken;
-
-use super::runner::{Emit, Runner, StageAcc};
-use super::{Episode, ProgressEvent, RunError, Stage, StageSettings};
+use super::run::error::RunError;
+use super::run::events::ProgressEvent;
+use super::stage_ctx::{Ask, StageAcc, StageCtx};
 use crate::gateway::{Completion, Message, Role};
 use crate::routing::{CallError, Chain};
 
@@ -22,18 +21,6 @@ pub(super) enum Judged {
     Continue(String),
     /// Not usable from this model (empty, unreadable): ask the next one.
     NextModel(String),
-}
-
-/// One call that must come back finished.
-pub(super) struct Ask<'a> {
-    pub stage: Stage,
-    pub chain: &'a Chain,
-    pub settings: &'a StageSettings,
-    pub messages: Vec<Message>,
-    pub max_tokens: u32,
-    pub response_format: Option<serde_json::Value>,
-    pub bypass_cache: bool,
-    pub stream: bool,
 }
 
 /// The words that ask a model to go on.
@@ -56,19 +43,14 @@ fn join(before: &str, more: &str) -> String {
     format!("{before}{glue}{more}")
 }
 
-impl Runner {
+impl StageCtx<'_, '_> {
     /// Asks the chain for a finished answer (see the module comment). `first` is an answer
     /// already obtained for this ask (research calls run in parallel first). `judge` says
     /// whether an answer's text, with its finish reason, is done.
-    #[allow(clippy::too_many_arguments)]
     pub(super) async fn complete(
-        &self,
-        ep: &Episode,
-        ask: &Ask<'_>,
+        &mut self,
+        ask: &Ask,
         first: Option<Completion>,
-        cancel: &CancellationToken,
-        emit: &mut Emit<'_>,
-        warned: &mut bool,
         acc: &mut StageAcc,
         judge: &(dyn Fn(&str, Option<&str>) -> Judged + Sync),
     ) -> Result<Completion, RunError> {
@@ -82,28 +64,17 @@ impl Runner {
                 Some(c) => c,
                 None => {
                     if start > 0 {
-                        emit(ProgressEvent::TextReset { stage: ask.stage });
+                        self.emit(ProgressEvent::TextReset { stage: ask.stage });
                     }
-                    let chain = Chain {
-                        models: models[start..].to_vec(),
-                        variant: ask.chain.variant,
+                    let rest = Ask {
+                        chain: Chain {
+                            models: models[start..].to_vec(),
+                            variant: ask.chain.variant,
+                        },
+                        ..ask.clone()
                     };
-                    self.call(
-                        ep,
-                        ask.stage,
-                        &chain,
-                        ask.settings,
-                        ask.messages.clone(),
-                        ask.max_tokens,
-                        ask.response_format.clone(),
-                        ask.bypass_cache,
-                        ask.stream,
-                        cancel,
-                        emit,
-                        warned,
-                        acc,
-                    )
-                    .await
+                    self.call(&rest, acc)
+                        .await
                     .map_err(|e| match e {
                         // Earlier models left unfinished work: keep it, and say all of it.
                         RunError::Call {
@@ -134,7 +105,7 @@ impl Runner {
                     break;
                 }
                 first_why.get_or_insert_with(|| why.clone());
-                emit(ProgressEvent::AttemptFailed {
+                self.emit(ProgressEvent::AttemptFailed {
                     stage: ask.stage,
                     model: served.clone(),
                     message: format!("{name} {why} — asking it to continue"),
@@ -145,27 +116,15 @@ impl Runner {
                     content: text.clone(),
                 });
                 messages.push(Message::user(CONTINUE));
-                let only = Chain {
-                    models: vec![served.clone()],
-                    variant: ask.chain.variant,
+                let only = Ask {
+                    chain: Chain {
+                        models: vec![served.clone()],
+                        variant: ask.chain.variant,
+                    },
+                    messages,
+                    ..ask.clone()
                 };
-                let more = self
-                    .call(
-                        ep,
-                        ask.stage,
-                        &only,
-                        ask.settings,
-                        messages,
-                        ask.max_tokens,
-                        ask.response_format.clone(),
-                        ask.bypass_cache,
-                        ask.stream,
-                        cancel,
-                        emit,
-                        warned,
-                        acc,
-                    )
-                    .await;
+                let more = self.call(&only, acc).await;
                 continued += 1;
                 match more {
                     Ok(more) => {
@@ -212,7 +171,7 @@ impl Runner {
                         .position(|m| crate::catalog::base_id(m) == base)
                         .map_or(start + 1, |p| p.max(start) + 1);
                     if start < models.len() {
-                        emit(ProgressEvent::AttemptFailed {
+                        self.emit(ProgressEvent::AttemptFailed {
                             stage: ask.stage,
                             model: served.clone(),
                             message: format!(
