@@ -26,7 +26,8 @@ use super::retry_policy::RetryPolicy;
 use super::settle::{self, Place};
 use crate::bookkeeping::{Bookkeeper, BookkeepingError};
 use crate::catalog;
-use crate::gateway::{Client, FailureKind, GatewayError};
+use crate::gateway::{AttemptTiming, Client, Completion, FailureKind, GatewayError};
+use crate::ledger::AttemptRow;
 use crate::store::Store;
 
 /// Calls models through one connection, with everything around it.
@@ -43,6 +44,7 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
 /// What a call has done so far, across its attempts.
 #[derive(Default)]
 struct Tally {
+    call_id: String,
     trail: Vec<AttemptNote>,
     /// Spent so far, failed attempts included, in 1e-10 USD.
     spent: i64,
@@ -137,7 +139,10 @@ impl Router {
                 return Ok(outcome);
             }
         }
-        let mut tally = Tally::default();
+        let mut tally = Tally {
+            call_id: call_id.clone(),
+            ..Tally::default()
+        };
 
         // 1. Prices, before anything is reserved. A failure to fetch them is a failure of the
         // first attempt's connection, handled like one.
@@ -218,142 +223,166 @@ impl Router {
                 let row = link.row(spec, &place, &timing);
                 tally.attempts += 1;
 
-                match outcome {
+                let (mut error, partial) = match outcome {
+                    // 4. Its exact cost; 5. settled with its row.
                     Ok(completion) => {
-                        // 4. Its exact cost; 5. settled with its row.
                         let cost = link.cost_of(&completion, spec).await;
                         let row = settle::answered(row, &completion, &cost);
                         link.settle(reservation.as_ref(), &row)?;
-                        tally.spent += cost.units;
-                        link.note_health(&self.cooldowns, &completion.model, true, timing.latency);
-                        tally.trail.push(AttemptNote {
-                            model_requested: row.model_requested.clone(),
-                            model_served: row.model_served.clone(),
-                            kind: None,
-                            cost_units: cost.units,
-                        });
-                        let first_model = &spec.chain.models[0];
-                        if catalog::base_id(&completion.model) != catalog::base_id(first_model) {
-                            on_event(CallEvent::TookOver {
-                                from: first_model,
-                                to: &completion.model,
-                            });
-                        }
-                        on_event(CallEvent::Cost { units: tally.spent });
                         link.keep_answer(&cache_key, &completion, &row);
-                        return Ok(CallOutcome {
-                            completion,
-                            cost_units: tally.spent,
-                            cached: false,
-                            saved_units: 0,
-                            trail: tally.trail,
-                            call_id,
-                        });
+                        return Ok(self.answered(spec, completion, &row, &timing, tally, on_event));
                     }
-                    Err((mut error, partial)) => {
-                        // 4. What the failure cost; 5. settled with its row.
-                        let cost = link.cost_of_failure(&error).await;
-                        let row = settle::failed(row, &error, &cost);
-                        link.settle(reservation.as_ref(), &row)?;
-                        tally.spent += cost.units;
-                        for m in &group {
-                            link.note_health(&self.cooldowns, m, false, timing.latency);
-                        }
-                        tally.trail.push(AttemptNote {
-                            model_requested: row.model_requested.clone(),
-                            model_served: None,
-                            kind: Some(error.kind),
-                            cost_units: cost.units,
-                        });
-                        if error.kind == FailureKind::Cancelled {
-                            on_event(CallEvent::Cost { units: tally.spent });
-                            return Err(CallError::Cancelled {
-                                partial,
-                                spent_units: tally.spent,
-                            });
-                        }
+                    Err(failed) => failed,
+                };
+                // 4. What the failure cost; 5. settled with its row.
+                let cost = link.cost_of_failure(&error).await;
+                let row = settle::failed(row, &error, &cost);
+                link.settle(reservation.as_ref(), &row)?;
+                self.note_failure(&group, &row, &error, &timing, &mut tally);
+                if error.kind == FailureKind::Cancelled {
+                    on_event(CallEvent::Cost { units: tally.spent });
+                    return Err(CallError::Cancelled {
+                        partial,
+                        spent_units: tally.spent,
+                    });
+                }
 
-                        // 6. Retry, move on or stop: the one decision.
-                        let asked = reservation
-                            .as_ref()
-                            .map_or(spec.max_tokens, |r| r.max_tokens);
-                        let problem = problem_of(&error, asked, spec.min_tokens, affordable_cap);
-                        let ahead = ahead_of(&group, &requests[gi..]);
-                        let decision = policy::next_step(&Situation {
-                            problem,
-                            retries: retry,
-                            max_retries: link.policy.max_retries,
-                            retry_after: error.retry_after,
-                            retry_after_cap: link.policy.retry_after_cap,
-                            ahead: &ahead,
-                            paid_backups: link.policy.paid_backups_after_free_quota,
-                        });
-                        tracing::debug!(reason = ?decision.reason, step = ?decision.step, "after a failed attempt");
-                        if let Step::RetryFewerTokens { max_tokens } = decision.step {
-                            affordable_cap = Some(max_tokens);
-                            on_event(CallEvent::Cost { units: tally.spent });
-                            tally.last_error = Some(error);
-                            continue;
-                        }
-                        if let (Problem::CreditAffords { tokens, .. }, Some(p)) =
-                            (problem, &dearest)
-                        {
-                            error.credit_needed = Some(money_answers::credit_needed(
-                                asked.max(spec.min_tokens),
-                                tokens,
-                                p.completion,
-                            ));
-                        }
-                        let next = match decision.step {
-                            Step::RetrySame { retry_after } => NextStep::RetrySame {
-                                after: link.policy.backoff(retry, retry_after),
-                            },
-                            Step::NextModel { index } => NextStep::NextModel {
-                                model: ahead[index].clone(),
-                            },
-                            Step::Stop | Step::RetryFewerTokens { .. } => NextStep::GiveUp,
-                        };
-                        on_event(CallEvent::AttemptFailed {
-                            model: &row.model_requested,
-                            error: &error,
-                            next: &next,
-                        });
-                        on_event(CallEvent::Cost { units: tally.spent });
-                        tally.last_error = Some(error.clone());
-                        match (next, decision.step) {
-                            (NextStep::RetrySame { after }, _) => {
-                                retry += 1;
-                                tokio::select! {
-                                    _ = tokio::time::sleep(after) => {}
-                                    _ = cancel.cancelled() => {
-                                        return Err(CallError::Cancelled { partial: String::new(), spent_units: tally.spent });
-                                    }
-                                }
+                // 6. Retry, move on or stop: the one decision.
+                let asked = reservation
+                    .as_ref()
+                    .map_or(spec.max_tokens, |r| r.max_tokens);
+                let problem = problem_of(&error, asked, spec.min_tokens, affordable_cap);
+                let ahead = ahead_of(&group, &requests[gi..]);
+                let decision = policy::next_step(&Situation {
+                    problem,
+                    retries: retry,
+                    max_retries: link.policy.max_retries,
+                    retry_after: error.retry_after,
+                    retry_after_cap: link.policy.retry_after_cap,
+                    ahead: &ahead,
+                    paid_backups: link.policy.paid_backups_after_free_quota,
+                });
+                tracing::debug!(reason = ?decision.reason, step = ?decision.step, "after a failed attempt");
+                if let Step::RetryFewerTokens { max_tokens } = decision.step {
+                    affordable_cap = Some(max_tokens);
+                    on_event(CallEvent::Cost { units: tally.spent });
+                    tally.last_error = Some(error);
+                    continue;
+                }
+                if let (Problem::CreditAffords { tokens, .. }, Some(p)) = (problem, &dearest) {
+                    error.credit_needed = Some(money_answers::credit_needed(
+                        asked.max(spec.min_tokens),
+                        tokens,
+                        p.completion,
+                    ));
+                }
+                let next = match decision.step {
+                    Step::RetrySame { retry_after } => NextStep::RetrySame {
+                        after: link.policy.backoff(retry, retry_after),
+                    },
+                    Step::NextModel { index } => NextStep::NextModel {
+                        model: ahead[index].clone(),
+                    },
+                    Step::Stop | Step::RetryFewerTokens { .. } => NextStep::GiveUp,
+                };
+                on_event(CallEvent::AttemptFailed {
+                    model: &row.model_requested,
+                    error: &error,
+                    next: &next,
+                });
+                on_event(CallEvent::Cost { units: tally.spent });
+                tally.last_error = Some(error.clone());
+                match (next, decision.step) {
+                    (NextStep::RetrySame { after }, _) => {
+                        retry += 1;
+                        tokio::select! {
+                            _ = tokio::time::sleep(after) => {}
+                            _ = cancel.cancelled() => {
+                                return Err(CallError::Cancelled { partial: String::new(), spent_units: tally.spent });
                             }
-                            (NextStep::NextModel { .. }, Step::NextModel { index }) => {
-                                // OpenRouter does not move on from a request of several models
-                                // that failed as a whole (its first model kept breaking): its
-                                // other models go next, as a request of their own.
-                                if group.len() > 1 {
-                                    requests.insert(gi, group[1..].to_vec());
-                                }
-                                // The requests the decision skipped are gone.
-                                requests.drain(gi..gi + index);
-                                break;
-                            }
-                            _ if decision.reason.no_model_can_help() => {
-                                return Err(CallError::Stopped {
-                                    error,
-                                    spent_units: tally.spent,
-                                });
-                            }
-                            _ => return Err(tally.all_failed()),
                         }
                     }
+                    (NextStep::NextModel { .. }, Step::NextModel { index }) => {
+                        // OpenRouter does not move on from a request of several models that
+                        // failed as a whole (its first model kept breaking): its other models
+                        // go next, as a request of their own. The requests skipped are gone.
+                        if group.len() > 1 {
+                            requests.insert(gi, group[1..].to_vec());
+                        }
+                        requests.drain(gi..gi + index);
+                        break;
+                    }
+                    _ if decision.reason.no_model_can_help() => {
+                        return Err(CallError::Stopped {
+                            error,
+                            spent_units: tally.spent,
+                        });
+                    }
+                    _ => return Err(tally.all_failed()),
                 }
             }
         }
         Err(tally.all_failed())
+    }
+
+    /// The end of a call that got its answer: the model's health, the trail, who served it,
+    /// and what the call cost in all.
+    fn answered(
+        &self,
+        spec: &CallSpec,
+        completion: Completion,
+        row: &AttemptRow,
+        timing: &AttemptTiming,
+        mut tally: Tally,
+        on_event: &mut (dyn FnMut(CallEvent<'_>) + Send),
+    ) -> CallOutcome {
+        tally.spent += row.cost_units;
+        self.link
+            .note_health(&self.cooldowns, &completion.model, true, timing.latency);
+        tally.trail.push(AttemptNote {
+            model_requested: row.model_requested.clone(),
+            model_served: row.model_served.clone(),
+            kind: None,
+            cost_units: row.cost_units,
+        });
+        let first_model = &spec.chain.models[0];
+        if catalog::base_id(&completion.model) != catalog::base_id(first_model) {
+            on_event(CallEvent::TookOver {
+                from: first_model,
+                to: &completion.model,
+            });
+        }
+        on_event(CallEvent::Cost { units: tally.spent });
+        CallOutcome {
+            completion,
+            cost_units: tally.spent,
+            cached: false,
+            saved_units: 0,
+            trail: tally.trail,
+            call_id: tally.call_id,
+        }
+    }
+
+    /// A failed attempt counts against each model of its request, and goes in the trail.
+    fn note_failure(
+        &self,
+        group: &[String],
+        row: &AttemptRow,
+        error: &GatewayError,
+        timing: &AttemptTiming,
+        tally: &mut Tally,
+    ) {
+        tally.spent += row.cost_units;
+        for m in group {
+            self.link
+                .note_health(&self.cooldowns, m, false, timing.latency);
+        }
+        tally.trail.push(AttemptNote {
+            model_requested: row.model_requested.clone(),
+            model_served: None,
+            kind: Some(error.kind),
+            cost_units: row.cost_units,
+        });
     }
 }
 
