@@ -17,7 +17,7 @@ use std::time::Duration;
 use castwright_engine::gateway::Client;
 use castwright_engine::money::{from_units, to_units};
 use castwright_engine::pipeline::notes_store::{self, NoteInput};
-use castwright_engine::pipeline::runner::run_error_code;
+use castwright_engine::pipeline::run_error_code;
 use castwright_engine::pipeline::{
     current_models, episode, EpisodeBrief, RunError, RunOptions, Runner, Stage,
 };

@@ -2,6 +2,25 @@
 //! makes goes through one connection of its own, kept by a writer thread, so a call waits
 //! only for what must happen before its request is sent.
 //!
+//! # Where money is reserved and settled
+//!
+//! Every AI call — each stage's calls, a continuation, the re-ask after an unreadable answer,
+//! the rewrite and its check — goes through `routing::Router::call`, and each of its attempts:
+//!
+//! 1. **reserves** its worst case (`routing/reserve.rs` → [`Bookkeeper::reserve`] →
+//!    `budget::reserve_in`): every prompt token and `max_tokens` at the dearest prices of the
+//!    models it may reach, checked against the episode's and the month's limits and committed
+//!    *before* the request is sent;
+//! 2. is **settled** to its exact cost (`routing/settle.rs` → [`Bookkeeper::settle`] →
+//!    `budget::settle_in`), in the same transaction as its request-log row
+//!    (`ledger::insert`); an attempt with no reservation (the producer turned the
+//!    connection's limit off, or a cache hit) only writes its row ([`Bookkeeper::record`]).
+//!
+//! That row is the record of what was spent; the usage screen sums it. A reservation left
+//! open by a crash is released by `budget::release_stale_for` on the episode's next run.
+//!
+//! # How the writer does it
+//!
 //! - A budget reservation is on the call's path: it must be durable before the request goes
 //!   out, because it is what keeps the limits safe. A lone reservation (the writer's
 //!   connection free, no other reservation just before it) is committed by the caller itself
@@ -185,6 +204,12 @@ impl std::fmt::Debug for Bookkeeper {
 }
 
 impl Bookkeeper {
+    /// The writer of this open database: started by the first router on it, shared by every
+    /// later one (the store keeps it for as long as it is open).
+    pub fn of(store: &mut crate::store::Store) -> Arc<Bookkeeper> {
+        store.companion(Bookkeeper::start)
+    }
+
     /// Starts the writer for the database file at `path`. If its connection cannot be
     /// opened, every job is answered with the reason.
     pub fn start(path: &Path) -> Bookkeeper {

@@ -557,7 +557,7 @@ async fn produce(args: &ProduceArgs, report: &mut Report) -> i32 {
             fail(
                 report,
                 code,
-                crate::pipeline::runner::run_error_code(&e),
+                crate::pipeline::run::error::run_error_code(&e),
                 e.to_string(),
             )
         }

@@ -5,11 +5,11 @@
 //! asked. What was written is kept for the draft; if no model finishes, the stage fails with
 //! a plain message. What happened goes into the stage's record in plain words.
 
-use tokio_util::sync::CancellationToken;
-
-use super::runner::{Emit, Runner, StageAcc};
-use super::{Episode, ProgressEvent, RunError, Stage, StageSettings};
+use super::run::error::RunError;
+use super::run::events::ProgressEvent;
+use super::stage_ctx::{Ask, StageAcc, StageCtx};
 use crate::gateway::{Completion, Message, Role};
+use crate::routing::policy::{self, Problem, Situation, Step};
 use crate::routing::{CallError, Chain};
 
 /// Continuations asked of one model before the next model is tried.
@@ -22,18 +22,6 @@ pub(super) enum Judged {
     Continue(String),
     /// Not usable from this model (empty, unreadable): ask the next one.
     NextModel(String),
-}
-
-/// One call that must come back finished.
-pub(super) struct Ask<'a> {
-    pub stage: Stage,
-    pub chain: &'a Chain,
-    pub settings: &'a StageSettings,
-    pub messages: Vec<Message>,
-    pub max_tokens: u32,
-    pub response_format: Option<serde_json::Value>,
-    pub bypass_cache: bool,
-    pub stream: bool,
 }
 
 /// The words that ask a model to go on.
@@ -56,19 +44,14 @@ fn join(before: &str, more: &str) -> String {
     format!("{before}{glue}{more}")
 }
 
-impl Runner {
+impl StageCtx<'_, '_> {
     /// Asks the chain for a finished answer (see the module comment). `first` is an answer
     /// already obtained for this ask (research calls run in parallel first). `judge` says
     /// whether an answer's text, with its finish reason, is done.
-    #[allow(clippy::too_many_arguments)]
     pub(super) async fn complete(
-        &self,
-        ep: &Episode,
-        ask: &Ask<'_>,
+        &mut self,
+        ask: &Ask,
         first: Option<Completion>,
-        cancel: &CancellationToken,
-        emit: &mut Emit<'_>,
-        warned: &mut bool,
         acc: &mut StageAcc,
         judge: &(dyn Fn(&str, Option<&str>) -> Judged + Sync),
     ) -> Result<Completion, RunError> {
@@ -82,28 +65,17 @@ impl Runner {
                 Some(c) => c,
                 None => {
                     if start > 0 {
-                        emit(ProgressEvent::TextReset { stage: ask.stage });
+                        self.emit(ProgressEvent::TextReset { stage: ask.stage });
                     }
-                    let chain = Chain {
-                        models: models[start..].to_vec(),
-                        variant: ask.chain.variant,
+                    let rest = Ask {
+                        chain: Chain {
+                            models: models[start..].to_vec(),
+                            variant: ask.chain.variant,
+                        },
+                        ..ask.clone()
                     };
-                    self.call(
-                        ep,
-                        ask.stage,
-                        &chain,
-                        ask.settings,
-                        ask.messages.clone(),
-                        ask.max_tokens,
-                        ask.response_format.clone(),
-                        ask.bypass_cache,
-                        ask.stream,
-                        cancel,
-                        emit,
-                        warned,
-                        acc,
-                    )
-                    .await
+                    self.call(&rest, acc)
+                        .await
                     .map_err(|e| match e {
                         // Earlier models left unfinished work: keep it, and say all of it.
                         RunError::Call {
@@ -134,7 +106,7 @@ impl Runner {
                     break;
                 }
                 first_why.get_or_insert_with(|| why.clone());
-                emit(ProgressEvent::AttemptFailed {
+                self.emit(ProgressEvent::AttemptFailed {
                     stage: ask.stage,
                     model: served.clone(),
                     message: format!("{name} {why} — asking it to continue"),
@@ -145,27 +117,15 @@ impl Runner {
                     content: text.clone(),
                 });
                 messages.push(Message::user(CONTINUE));
-                let only = Chain {
-                    models: vec![served.clone()],
-                    variant: ask.chain.variant,
+                let only = Ask {
+                    chain: Chain {
+                        models: vec![served.clone()],
+                        variant: ask.chain.variant,
+                    },
+                    messages,
+                    ..ask.clone()
                 };
-                let more = self
-                    .call(
-                        ep,
-                        ask.stage,
-                        &only,
-                        ask.settings,
-                        messages,
-                        ask.max_tokens,
-                        ask.response_format.clone(),
-                        ask.bypass_cache,
-                        ask.stream,
-                        cancel,
-                        emit,
-                        warned,
-                        acc,
-                    )
-                    .await;
+                let more = self.call(&only, acc).await;
                 continued += 1;
                 match more {
                     Ok(more) => {
@@ -204,15 +164,11 @@ impl Runner {
                         format!("{name} {why}")
                     });
                     draft = longer(&draft, &text).to_string();
-                    // The next model after the one that answered (OpenRouter may have moved
-                    // along the chain itself).
-                    let base = crate::catalog::base_id(&served);
-                    start = models
-                        .iter()
-                        .position(|m| crate::catalog::base_id(m) == base)
-                        .map_or(start + 1, |p| p.max(start) + 1);
+                    // Where the chain goes on is the routing policy's one decision: after the
+                    // model that answered (OpenRouter may have moved along the chain itself).
+                    start = next_after_unusable(models, &served, start);
                     if start < models.len() {
-                        emit(ProgressEvent::AttemptFailed {
+                        self.emit(ProgressEvent::AttemptFailed {
                             stage: ask.stage,
                             model: served.clone(),
                             message: format!(
@@ -241,6 +197,17 @@ impl Runner {
             partial: draft,
             partial_saved: false,
         })
+    }
+}
+
+/// The index of `models` to ask after `served` gave an answer that cannot be used, or
+/// `models.len()` when the policy says no model is left.
+fn next_after_unusable(models: &[String], served: &str, start: usize) -> usize {
+    let next = policy::after(models, Some(served), start);
+    let ahead = models.get(next..).unwrap_or(&[]);
+    match policy::next_step(&Situation::answer(Problem::Unusable, ahead)).step {
+        Step::NextModel { index } => next + index,
+        _ => models.len(),
     }
 }
 

@@ -394,6 +394,19 @@ pub fn set_status(conn: &Connection, id: &str, status: EpisodeStatus) -> Result<
     Ok(())
 }
 
+/// Records a run's start: the upper bound of what the episode may have spent by its end.
+pub fn set_run_started(
+    conn: &Connection,
+    id: &str,
+    estimate_units: i64,
+) -> Result<(), PipelineError> {
+    conn.execute(
+        "UPDATE episodes SET estimate_units = ?2, last_run_at = ?3 WHERE id = ?1",
+        params![id, estimate_units, crate::clock::stamp(crate::clock::now())],
+    )?;
+    Ok(())
+}
+
 pub fn set_archived(conn: &Connection, id: &str, archived: bool) -> Result<Episode, PipelineError> {
     conn.execute(
         "UPDATE episodes SET archived = ?2, updated_at = ?3 WHERE id = ?1",

@@ -1,6 +1,9 @@
-use std::time::Duration;
+//! The one fallback decision: after something went wrong with a model, whether to ask the
+//! same model again, move to a later model of the chain, or stop — with the reason. Every
+//! place that moves a call or a stage to another model asks [`next_step`]; see the map in
+//! the `routing` module.
 
-use rand::Rng;
+use std::time::Duration;
 
 use crate::gateway::FailureKind;
 
@@ -30,94 +33,221 @@ pub fn action_for(kind: FailureKind) -> Action {
     }
 }
 
-/// Every timeout, cap and delay of the engine's calls. Tests set them to milliseconds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetryPolicy {
-    /// Retries of the same models before moving on.
+/// What went wrong, as the decision needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// An attempt failed (see [`action_for`] for each kind).
+    Failed(FailureKind),
+    /// OpenRouter's 429 for the day's free-model quota: no retry, and only a paid model may
+    /// take over, if the producer allowed paid backups (see `money_answers`).
+    DailyFreeQuota,
+    /// A 402 that says what the credit affords (`tokens`); `asked` is what the attempt asked
+    /// for, `least` the stage's minimum, `lowered_before` whether this attempt was already
+    /// the one lowered try.
+    CreditAffords {
+        tokens: u32,
+        asked: u32,
+        least: u32,
+        lowered_before: bool,
+    },
+    /// The answer came back but cannot be used: empty, or a verdict that cannot be read.
+    Unusable,
+    /// The script was judged below the pass mark: a rewrite goes to the next script model.
+    BelowTheBar,
+}
+
+/// Everything the decision looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Situation<'a> {
+    pub problem: Problem,
+    /// Retries of the same models so far.
+    pub retries: u32,
     pub max_retries: u32,
-    /// First backoff ceiling; doubles each retry (full jitter: a random wait up to it).
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-    /// The longest `Retry-After` we honour; a longer one moves on to the next model instead.
+    /// The server's `Retry-After`, if it gave one.
+    pub retry_after: Option<Duration>,
+    /// The longest `Retry-After` worth waiting for; a longer one moves on instead.
     pub retry_after_cap: Duration,
-    pub attempt_timeout: Duration,
-    pub first_token_timeout: Duration,
-    pub idle_timeout: Duration,
-    /// The whole call, all attempts and waits included.
-    pub deadline: Duration,
-    /// Failures in a row after which a model cools down.
-    pub cooldown_after: u32,
-    pub cooldown: Duration,
-    /// How many models go to OpenRouter together in one request (`models` array).
-    pub server_fallback_width: usize,
-    /// `/generation` answers 404 for a moment after a completion: how often and how long to
-    /// ask again.
-    pub generation_lookup_attempts: u32,
-    pub generation_lookup_delay: Duration,
-    /// When the free models' daily quota is used up, a paid model later in the chain may
-    /// take over (the producer allowed paid backups); otherwise the call stops there.
-    pub paid_backups_after_free_quota: bool,
+    /// The models still ahead, in order, after the one that went wrong: for the router, the
+    /// first model of each request still to send; for a stage, its chain after the model
+    /// that answered (see [`after`]).
+    pub ahead: &'a [String],
+    /// The producer lets paid backups take over when the free models' daily quota is used up.
+    pub paid_backups: bool,
 }
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 2,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(8),
-            retry_after_cap: Duration::from_secs(20),
-            attempt_timeout: Duration::from_secs(180),
-            first_token_timeout: Duration::from_secs(45),
-            idle_timeout: Duration::from_secs(30),
-            deadline: Duration::from_secs(15 * 60),
-            cooldown_after: 3,
-            cooldown: Duration::from_secs(120),
-            server_fallback_width: 3,
-            generation_lookup_attempts: 8,
-            generation_lookup_delay: Duration::from_millis(250),
-            paid_backups_after_free_quota: false,
+impl<'a> Situation<'a> {
+    /// A situation with no retries in play: what a stage asks about an answer it cannot use
+    /// or a script below the bar.
+    pub fn answer(problem: Problem, ahead: &'a [String]) -> Self {
+        Situation {
+            problem,
+            retries: 0,
+            max_retries: 0,
+            retry_after: None,
+            retry_after_cap: Duration::ZERO,
+            ahead,
+            paid_backups: false,
         }
     }
 }
 
-impl RetryPolicy {
-    /// Fast settings for tests and benchmarks against the local emulator.
-    pub fn fast() -> Self {
-        RetryPolicy {
-            max_retries: 2,
-            base_delay: Duration::from_millis(2),
-            max_delay: Duration::from_millis(20),
-            retry_after_cap: Duration::from_millis(200),
-            attempt_timeout: Duration::from_secs(20),
-            first_token_timeout: Duration::from_secs(5),
-            idle_timeout: Duration::from_secs(5),
-            deadline: Duration::from_secs(60),
-            cooldown_after: 3,
-            cooldown: Duration::from_millis(500),
-            server_fallback_width: 3,
-            generation_lookup_attempts: 20,
-            generation_lookup_delay: Duration::from_millis(10),
-            paid_backups_after_free_quota: false,
-        }
-    }
+/// What to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Ask the same models again after a backoff that honours `retry_after` (the caller
+    /// draws the wait: `RetryPolicy::backoff`).
+    RetrySame {
+        retry_after: Option<Duration>,
+    },
+    /// Ask the same models once more, for no more than `max_tokens`.
+    RetryFewerTokens {
+        max_tokens: u32,
+    },
+    /// Go to `ahead[index]`; the models before it are skipped.
+    NextModel {
+        index: usize,
+    },
+    Stop,
+}
 
-    /// The wait before retry number `retry` (0-based): full jitter under an exponential
-    /// ceiling, but never shorter than a `Retry-After` the server gave (capped).
-    pub fn backoff(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
-        let ceiling = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(retry))
-            .min(self.max_delay);
-        let jitter = if ceiling.is_zero() {
-            Duration::ZERO
-        } else {
-            Duration::from_micros(rand::thread_rng().gen_range(0..=ceiling.as_micros() as u64))
-        };
-        match retry_after {
-            Some(ra) => jitter.max(ra.min(self.retry_after_cap)),
-            None => jitter,
-        }
+/// Why, in one word each; the router logs it, and it tells the two ways of stopping apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Passing trouble, retries left.
+    Passing,
+    /// Passing trouble, but the retries are used up.
+    RetriesUsed,
+    /// The server asked for a longer wait than is worth it.
+    WaitTooLong,
+    /// This model cannot serve this request; another might.
+    ModelCannotServe,
+    /// The request, the key or the money is the problem: no model can help.
+    NothingCanHelp,
+    /// The credit affords a shorter answer that is still worth having.
+    CreditAffordsLess,
+    /// The free models' daily quota is used up.
+    FreeQuotaUsed,
+    /// An answer that cannot be used.
+    Unusable,
+    /// The rewrite of a script below the bar.
+    Rewrite,
+    /// Nothing is left to move to.
+    NoModelLeft,
+}
+
+impl Reason {
+    /// A stop for this reason ends the call with this failure alone: no other model was or
+    /// would be any help (as opposed to every model having failed).
+    pub fn no_model_can_help(self) -> bool {
+        matches!(self, Reason::NothingCanHelp | Reason::FreeQuotaUsed)
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub step: Step,
+    pub reason: Reason,
+}
+
+/// The fallback decision. Pure: the same situation always gets the same answer.
+///
+/// How each caller asks:
+/// - `Router::call`, after a failed attempt: the failure (a 402 that names what the credit
+///   affords as [`Problem::CreditAffords`], the daily free quota as
+///   [`Problem::DailyFreeQuota`]), the retries of this request so far, and `ahead` = the first
+///   model of every request still to send — when a request of several models (OpenRouter's
+///   `models` array) failed as a whole, its other models come first, as a request of their own.
+/// - A stage whose answer cannot be used (empty, or a verdict that cannot be read):
+///   `let next = policy::after(models, Some(&served), start);` then
+///   `next_step(&Situation::answer(Problem::Unusable, &models[next..]))`; on
+///   `NextModel { index }` ask the chain from `models[next + index]`, on `Stop` the stage
+///   has no model left.
+/// - The rewrite of a script below the bar: `let next = policy::after(script_models,
+///   writer, 0);` then `next_step(&Situation::answer(Problem::BelowTheBar,
+///   &script_models[next..]))`; on `NextModel { index }` the rewrite's chain is
+///   `script_models[next + index..]`, on `Stop` there is no other script model and the
+///   checked script stays.
+pub fn next_step(s: &Situation<'_>) -> Decision {
+    let next_or_end = |reason| match s.ahead.is_empty() {
+        false => Decision {
+            step: Step::NextModel { index: 0 },
+            reason,
+        },
+        true => Decision {
+            step: Step::Stop,
+            reason: Reason::NoModelLeft,
+        },
+    };
+    match s.problem {
+        Problem::Unusable => next_or_end(Reason::Unusable),
+        Problem::BelowTheBar => next_or_end(Reason::Rewrite),
+        Problem::CreditAffords {
+            tokens,
+            asked,
+            least,
+            lowered_before,
+        } => {
+            if !lowered_before && tokens >= least && tokens < asked {
+                Decision {
+                    step: Step::RetryFewerTokens { max_tokens: tokens },
+                    reason: Reason::CreditAffordsLess,
+                }
+            } else {
+                Decision {
+                    step: Step::Stop,
+                    reason: Reason::NothingCanHelp,
+                }
+            }
+        }
+        // Every free model shares the day's quota: only a paid model the producer allowed
+        // may take over.
+        Problem::DailyFreeQuota => {
+            let paid = s
+                .ahead
+                .iter()
+                .position(|m| !super::money_answers::is_free(m));
+            Decision {
+                step: match paid {
+                    Some(index) if s.paid_backups => Step::NextModel { index },
+                    _ => Step::Stop,
+                },
+                reason: Reason::FreeQuotaUsed,
+            }
+        }
+        Problem::Failed(kind) => match action_for(kind) {
+            Action::Stop => Decision {
+                step: Step::Stop,
+                reason: Reason::NothingCanHelp,
+            },
+            Action::NextModel => next_or_end(Reason::ModelCannotServe),
+            Action::Retry => {
+                if s.retry_after.is_some_and(|ra| ra > s.retry_after_cap) {
+                    next_or_end(Reason::WaitTooLong)
+                } else if s.retries < s.max_retries {
+                    Decision {
+                        step: Step::RetrySame {
+                            retry_after: s.retry_after,
+                        },
+                        reason: Reason::Passing,
+                    }
+                } else {
+                    next_or_end(Reason::RetriesUsed)
+                }
+            }
+        },
+    }
+}
+
+/// Where the rest of a chain starts once `model` has answered (or, for a rewrite, written the
+/// script): just after it, found by base id since OpenRouter may have served a later model of
+/// the array than the one asked first; never before `from + 1`; `from + 1` when the model is
+/// unknown or not in the chain.
+pub fn after(chain: &[String], model: Option<&str>, from: usize) -> usize {
+    let base = model.map(crate::catalog::base_id);
+    chain
+        .iter()
+        .position(|m| Some(crate::catalog::base_id(m)) == base)
+        .map_or(from + 1, |p| p.max(from) + 1)
 }
 
 #[cfg(test)]
@@ -211,25 +341,117 @@ mod tests {
         assert_eq!(action_for(MidStreamError), Action::Retry);
     }
 
+    /// What, problem, retries, Retry-After, models ahead, paid backups; step and reason.
+    type Row<'a> = (
+        &'a str,
+        Problem,
+        u32,
+        Option<Duration>,
+        &'a [&'a str],
+        bool,
+        Step,
+        Reason,
+    );
+
+    fn models(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|m| m.to_string()).collect()
+    }
+
+    /// One row per way a decision can go: what went wrong, retries so far (of 2),
+    /// `Retry-After` in seconds (capped at 20), the models ahead, paid backups allowed, and
+    /// the decision expected.
     #[test]
-    fn backoff_stays_under_its_ceiling_and_honours_retry_after() {
-        let p = RetryPolicy {
-            base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_millis(350),
-            ..RetryPolicy::default()
+    fn next_step_row_by_row() {
+        use Reason as R;
+        use Step as S;
+        let ra = |s: u64| Some(Duration::from_secs(s));
+        let credit = |tokens, asked, least, lowered_before| Problem::CreditAffords {
+            tokens,
+            asked,
+            least,
+            lowered_before,
         };
-        for retry in 0..6 {
-            for _ in 0..50 {
-                let d = p.backoff(retry, None);
-                let ceiling =
-                    Duration::from_millis(100 * 2u64.pow(retry)).min(Duration::from_millis(350));
-                assert!(d <= ceiling, "{d:?} > {ceiling:?}");
-            }
+        let paid_and_free = &["a:free", "b:free", "c"];
+        #[rustfmt::skip]
+        let rows: Vec<Row<'_>> = vec![
+            ("passing trouble retries", Problem::Failed(ProviderError), 0, None, &["b"], false,
+                S::RetrySame { retry_after: None }, R::Passing),
+            ("passing trouble honours Retry-After", Problem::Failed(RateLimited), 1, ra(3), &["b"], false,
+                S::RetrySame { retry_after: ra(3) }, R::Passing),
+            ("retries used: next model", Problem::Failed(StreamCut), 2, None, &["b", "c"], false,
+                S::NextModel { index: 0 }, R::RetriesUsed),
+            ("retries used, nothing left: stop", Problem::Failed(StreamCut), 2, None, &[], false,
+                S::Stop, R::NoModelLeft),
+            ("a wait too long moves on at once", Problem::Failed(RateLimited), 0, ra(60), &["b"], false,
+                S::NextModel { index: 0 }, R::WaitTooLong),
+            ("a wait too long with nothing left stops", Problem::Failed(RateLimited), 0, ra(60), &[], false,
+                S::Stop, R::NoModelLeft),
+            ("a retired model moves on", Problem::Failed(ModelNotFound), 0, None, &["b"], false,
+                S::NextModel { index: 0 }, R::ModelCannotServe),
+            ("a retired last model stops", Problem::Failed(ModelNotFound), 0, None, &[], false,
+                S::Stop, R::NoModelLeft),
+            ("a bad key stops with models left", Problem::Failed(Unauthorized), 0, None, &["b"], true,
+                S::Stop, R::NothingCanHelp),
+            ("a cancel stops", Problem::Failed(Cancelled), 0, None, &["b"], false,
+                S::Stop, R::NothingCanHelp),
+            ("credit affords less: one lowered try", credit(1500, 4000, 1000, false), 0, None, &["b"], false,
+                S::RetryFewerTokens { max_tokens: 1500 }, R::CreditAffordsLess),
+            ("credit affords less, lowered once already: stop", credit(1500, 4000, 1000, true), 0, None, &["b"], false,
+                S::Stop, R::NothingCanHelp),
+            ("credit affords less than the least worth having: stop", credit(500, 4000, 1000, false), 0, None, &["b"], false,
+                S::Stop, R::NothingCanHelp),
+            ("credit affords what was asked: stop", credit(4000, 4000, 1000, false), 0, None, &["b"], false,
+                S::Stop, R::NothingCanHelp),
+            ("free quota, paid backups off: stop", Problem::DailyFreeQuota, 0, None, paid_and_free, false,
+                S::Stop, R::FreeQuotaUsed),
+            ("free quota, paid backups on: the first paid model", Problem::DailyFreeQuota, 0, None, paid_and_free, true,
+                S::NextModel { index: 2 }, R::FreeQuotaUsed),
+            ("free quota, only free models left: stop", Problem::DailyFreeQuota, 0, None, &["a:free"], true,
+                S::Stop, R::FreeQuotaUsed),
+            ("free quota, nothing left: stop", Problem::DailyFreeQuota, 0, None, &[], true,
+                S::Stop, R::FreeQuotaUsed),
+            ("an unreadable answer: the next model", Problem::Unusable, 0, None, &["b", "c"], false,
+                S::NextModel { index: 0 }, R::Unusable),
+            ("an unreadable answer from the last model: stop", Problem::Unusable, 0, None, &[], false,
+                S::Stop, R::NoModelLeft),
+            ("a script below the bar: the next script model rewrites", Problem::BelowTheBar, 0, None, &["b"], false,
+                S::NextModel { index: 0 }, R::Rewrite),
+            ("a script below the bar from the last model: no rewrite", Problem::BelowTheBar, 0, None, &[], false,
+                S::Stop, R::NoModelLeft),
+        ];
+        for (what, problem, retries, retry_after, ahead, paid_backups, step, reason) in rows {
+            let ahead = models(ahead);
+            let got = next_step(&Situation {
+                problem,
+                retries,
+                max_retries: 2,
+                retry_after,
+                retry_after_cap: Duration::from_secs(20),
+                ahead: &ahead,
+                paid_backups,
+            });
+            assert_eq!(got, Decision { step, reason }, "{what}");
         }
-        assert!(p.backoff(0, Some(Duration::from_secs(3))) >= Duration::from_secs(3));
-        // Capped.
-        assert!(
-            p.backoff(0, Some(Duration::from_secs(3600))) <= p.retry_after_cap.max(p.max_delay)
-        );
+    }
+
+    #[test]
+    fn a_stop_says_whether_any_model_could_have_helped() {
+        assert!(Reason::NothingCanHelp.no_model_can_help());
+        assert!(Reason::FreeQuotaUsed.no_model_can_help());
+        assert!(!Reason::NoModelLeft.no_model_can_help());
+    }
+
+    #[test]
+    fn the_rest_of_a_chain_starts_after_the_model_that_answered() {
+        let chain = models(&["a", "b:floor", "c"]);
+        // Found by base id, wherever OpenRouter moved along the array.
+        assert_eq!(after(&chain, Some("b"), 0), 2);
+        assert_eq!(after(&chain, Some("a"), 0), 1);
+        // Never before the model asked first.
+        assert_eq!(after(&chain, Some("a"), 1), 2);
+        // Unknown or no model: the one after `from`.
+        assert_eq!(after(&chain, Some("z"), 1), 2);
+        assert_eq!(after(&chain, None, 0), 1);
+        assert_eq!(after(&chain, Some("c"), 0), 3);
     }
 }

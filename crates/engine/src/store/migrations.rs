@@ -48,6 +48,6 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 8,
         name: "stage run notes",
-        sql: crate::pipeline::exported::SCHEMA_STAGE_NOTES,
+        sql: crate::pipeline::stage_runs::SCHEMA_NOTES,
     },
 ];

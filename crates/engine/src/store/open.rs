@@ -1,3 +1,5 @@
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -6,7 +8,6 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::migrations::MIGRATIONS;
 use super::StoreError;
-use crate::bookkeeping::Bookkeeper;
 use crate::paths::DATABASE_FILE;
 
 /// The newest schema this build understands.
@@ -18,9 +19,10 @@ pub fn schema_version() -> i64 {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// The background writer for AI calls' budget and request-log writes, started by the
-    /// first router on this store and shared by every later one.
-    bookkeeper: Option<Arc<Bookkeeper>>,
+    /// What lives as long as this open database, one of each type: the bookkeeping writer,
+    /// started by the first router on this store and shared by every later one. Held without
+    /// naming its type, so the store does not depend on the layers built on it.
+    companions: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -49,7 +51,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            bookkeeper: None,
+            companions: HashMap::new(),
         };
         store.migrate()?;
         tracing::debug!(path = %store.path.display(), "database open");
@@ -68,11 +70,19 @@ impl Store {
         &mut self.conn
     }
 
-    /// This database's bookkeeping writer, started on first use.
-    pub fn bookkeeper(&mut self) -> Arc<Bookkeeper> {
-        self.bookkeeper
-            .get_or_insert_with(|| Arc::new(Bookkeeper::start(&self.path)))
-            .clone()
+    /// This database's companion of type `T` (the bookkeeping writer: see
+    /// `crate::bookkeeping::Bookkeeper::of`), started with `start` on first use and shared
+    /// from then on.
+    pub fn companion<T: Any + Send + Sync>(&mut self, start: impl FnOnce(&Path) -> T) -> Arc<T> {
+        let id = TypeId::of::<T>();
+        if let Some(kept) = self.companions.get(&id) {
+            if let Ok(t) = kept.clone().downcast::<T>() {
+                return t;
+            }
+        }
+        let made = Arc::new(start(&self.path));
+        self.companions.insert(id, made.clone());
+        made
     }
 
     /// Applies every pending migration in one immediate transaction: either the database

@@ -5,7 +5,8 @@ use rusqlite::types::Value;
 
 use super::failures::errors_sql;
 use super::health::{RECENT_SQL, SEEN_SQL};
-use super::log_pages::{groups_sql, total_sql, totals_conditions};
+use super::log_pages::{groups_sql, total_sql};
+use super::request_log::totals_conditions;
 use super::request_log::{count_sql, filter_conditions, page_sql, page_sql_by_id, LogFilter};
 use super::savings::savings_sql;
 use super::spend::{spend_sql, Grouping};

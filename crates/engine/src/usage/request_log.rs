@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::conditions::Conditions;
 use super::convert::{count, usd};
-use super::log_pages::{page_ranges, rows_in_ranges, total_sql, totals_conditions};
+use super::log_pages::{page_ranges, total_sql};
 use super::range::Range;
 use super::spend::DELETED_EPISODE;
 use super::UsageError;
@@ -140,6 +140,64 @@ pub(crate) fn page_sql_by_id(cond: &Conditions) -> String {
         "SELECT {PAGE_COLUMNS} FROM requests r NOT INDEXED {} ORDER BY r.id DESC LIMIT ?",
         cond.clause()
     )
+}
+
+/// The log filter on the running totals; `None` when the filter names an episode, which the
+/// totals do not keep (one episode's rows are few and read directly).
+pub(crate) fn totals_conditions(
+    filter: &LogFilter,
+    first_day: Option<String>,
+) -> Option<Conditions> {
+    if filter.episode_id.is_some() {
+        return None;
+    }
+    let mut cond = Conditions::new();
+    if let Some(stage) = &filter.stage {
+        cond.add("stage_null = 0 AND stage = ?", [Value::Text(stage.clone())]);
+    }
+    if let Some(model) = &filter.model {
+        cond.add(
+            "(model_requested = ? OR (served_null = 0 AND model_served = ?))",
+            [Value::Text(model.clone()), Value::Text(model.clone())],
+        );
+    }
+    if let Some(status) = &filter.status {
+        cond.add("status = ?", [Value::Text(status.clone())]);
+    }
+    cond.since_day(first_day, "");
+    Some(cond)
+}
+
+/// Up to `need` rows matching the filter, newest first, read range by range.
+fn rows_in_ranges(
+    conn: &Connection,
+    filter: &LogFilter,
+    first_day: Option<String>,
+    ranges: &[(i64, i64)],
+    need: i64,
+) -> Result<Vec<LogRow>, UsageError> {
+    let base = filter_conditions(filter, first_day.clone());
+    let mut ranged = filter_conditions(filter, first_day);
+    // Bound per range below, after the filter's own values.
+    ranged.add("r.id BETWEEN ? AND ?", []);
+    let mut stmt = conn.prepare_cached(&page_sql_by_id(&ranged))?;
+    let mut out = Vec::new();
+    for &(first, last) in ranges {
+        let left = need - out.len() as i64;
+        if left <= 0 {
+            break;
+        }
+        let mut values = base.values().to_vec();
+        values.extend([
+            Value::Integer(first),
+            Value::Integer(last),
+            Value::Integer(left),
+        ]);
+        for row in stmt.query_map(params_from_iter(values.iter()), read_row)? {
+            out.push(row?);
+        }
+    }
+    Ok(out)
 }
 
 /// One page of the request log, newest first, with the total the filter matches.

@@ -3,11 +3,15 @@
 //! is replaced by its successor when the connection lists one, else left out; the producer is
 //! told once, in plain words with display names, what each stage will use instead. A stage
 //! with no listed model at all is refused before anything is spent. A chain that mixes free
-//! and paid models says what a paid backup would cost.
+//! and paid models says what a paid backup would cost. Notes too long for every model of a
+//! stage are refused here too, before anything is spent.
 
 use rust_decimal::Decimal;
 
-use super::{Episode, PipelineError, ProgressEvent, RunError, Runner, Stage, StagePlan};
+use super::super::notes_store::StoredNote;
+use super::super::{research, Episode, PipelineError, Stage, StagePlan};
+use super::error::RunError;
+use super::events::{display_name, Emit, ProgressEvent};
 use crate::catalog::CatalogModel;
 
 /// A model id as the catalog lists it: routing suffixes (`:floor`, `:nitro`) are not part of
@@ -178,45 +182,102 @@ pub fn is_free(model: &str, catalog: &[CatalogModel]) -> bool {
         })
 }
 
-impl Runner {
-    /// Checks the episode's chains against the stored catalog and adjusts `ep.plan` for this
-    /// run; tells the producer what changed. Does nothing when there is no catalog (another
-    /// kind of connection, or `/models` could not be read).
-    pub(super) fn preflight(
-        &self,
-        ep: &mut Episode,
-        emit: &mut super::runner::Emit<'_>,
-    ) -> Result<(), RunError> {
-        let conn_id = self.router().profile().id.clone();
-        let catalog = self
-            .with_conn(|c| crate::catalog::models(c, &conn_id))
-            .map_err(PipelineError::Store)?;
-        if catalog.is_empty() {
-            return Ok(());
-        }
-        let listed: Vec<String> = catalog.iter().map(|c| c.id.clone()).collect();
-        let name = |m: &str| self.display(m);
-        let suggest = |stage: Stage| {
-            super::stage::CURRENT_TIERS
-                .iter()
-                .find(|(s, _)| *s == stage)
-                .map(|(_, ms)| ms.iter().map(|m| m.to_string()).collect())
-                .unwrap_or_default()
-        };
-        let (plan, mut notices) = resolve(&ep.plan, &listed, &name, &successor, &suggest)
-            .map_err(|m| RunError::Pipeline(PipelineError::Invalid(m)))?;
-        notices.extend(paid_backup_notices(&plan, &catalog, &name));
-        for n in notices {
-            tracing::info!(stage = n.stage.as_str(), model = %n.model, "chain adjusted before the run");
-            emit(ProgressEvent::ModelsChanged {
-                stage: n.stage,
-                model: n.model,
-                message: n.message,
-            });
-        }
-        ep.plan = plan;
-        Ok(())
+/// Checks the episode's chains against the stored catalog and adjusts `ep.plan` for this
+/// run; tells the producer what changed. Does nothing when there is no catalog (another kind
+/// of connection, or `/models` could not be read).
+pub(crate) fn adjust_plan(
+    conn: &rusqlite::Connection,
+    connection_id: &str,
+    ep: &mut Episode,
+    emit: &mut Emit<'_>,
+) -> Result<(), RunError> {
+    let catalog = crate::catalog::models(conn, connection_id).map_err(PipelineError::Store)?;
+    if catalog.is_empty() {
+        return Ok(());
     }
+    let listed: Vec<String> = catalog.iter().map(|c| c.id.clone()).collect();
+    let name = |m: &str| display_name(conn, connection_id, m);
+    let suggest = |stage: Stage| {
+        crate::pipeline::stage::CURRENT_TIERS
+            .iter()
+            .find(|(s, _)| *s == stage)
+            .map(|(_, ms)| ms.iter().map(|m| m.to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (plan, mut notices) = resolve(&ep.plan, &listed, &name, &successor, &suggest)
+        .map_err(|m| RunError::Pipeline(PipelineError::Invalid(m)))?;
+    notices.extend(paid_backup_notices(&plan, &catalog, &name));
+    for n in notices {
+        tracing::info!(stage = n.stage.as_str(), model = %n.model, "chain adjusted before the run");
+        emit(ProgressEvent::ModelsChanged {
+            stage: n.stage,
+            model: n.model,
+            message: n.message,
+        });
+    }
+    ep.plan = plan;
+    Ok(())
+}
+
+/// Refuses, before any call, notes too long for every model of a stage: each stage's largest
+/// prompt (about 4 bytes a token) must fit the context of at least one model.
+pub(crate) fn check_context(
+    conn: &rusqlite::Connection,
+    connection_id: &str,
+    ep: &Episode,
+    notes: &[StoredNote],
+) -> Result<(), RunError> {
+    let all_notes: usize = notes
+        .iter()
+        .map(|n| n.text.len() + n.source_name.len() + 8)
+        .sum();
+    let largest_batch = research::plan(notes)
+        .iter()
+        .map(|b| {
+            b.pieces
+                .iter()
+                .map(|(l, t)| l.len() + t.len())
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0);
+    for stage in Stage::ALL {
+        let settings = ep.plan.get(stage);
+        let prompt_bytes = match stage {
+            Stage::Research => largest_batch,
+            Stage::Synthesis => {
+                (ep.plan.research.max_tokens as usize) * 4 * research::plan(notes).len()
+            }
+            Stage::Script | Stage::QualityCheck => {
+                all_notes + ep.brief.brief.len() + 4 * settings.max_tokens as usize
+            }
+        };
+        let needed = (prompt_bytes / 4) as u64 + u64::from(settings.max_tokens);
+        let contexts: Vec<u64> = settings
+            .chain
+            .models
+            .iter()
+            .filter_map(|m| {
+                crate::catalog::dearest_prices(conn, connection_id, m)
+                    .ok()
+                    .flatten()
+                    .and_then(|p| p.context_length)
+            })
+            .collect();
+        // Unknown contexts (no catalog) are not held against the notes.
+        if let Some(largest) = contexts.iter().max() {
+            if contexts.len() == settings.chain.models.len() && needed > *largest {
+                let words = needed * 3 / 4;
+                let fits = largest * 3 / 4;
+                return Err(PipelineError::Invalid(format!(
+                    "The notes are too long for every model in {}: about {words} words, and the largest of them reads about {fits}. Remove some notes, or choose a model that reads more.",
+                    stage.label()
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The model that replaced a retired one, from the settings' table of successors; `resolve`
