@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { preview } from "vite";
-import { installTauriMock } from "./tauri-ipc-mock.js";
+import { tauriMockScript } from "./tauri-ipc-mock.js";
 
 const UI_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const RESULTS = path.join(UI_ROOT, "test-results");
@@ -943,7 +943,7 @@ async function main() {
         reducedMotion: options.reducedMotion ?? "no-preference",
       });
       context.setDefaultTimeout(WAIT_MS);
-      await context.addInitScript(installTauriMock, options.seed ?? {});
+      await context.addInitScript(tauriMockScript(options.seed ?? {}));
       const page = await context.newPage();
       /** @type {string[]} */
       const pageErrors = [];
