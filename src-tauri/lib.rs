@@ -6,6 +6,7 @@ mod desktop;
 mod ipc_error;
 mod settings_file;
 mod state;
+mod stream_batch;
 
 pub use ipc_error::IpcError;
 pub use state::AppState;

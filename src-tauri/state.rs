@@ -2,8 +2,8 @@
 //! connection (OpenRouter, the demo or another service) and the runs in flight.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use castwright_engine::connections::other::{self, OtherError};
 use castwright_engine::gateway::Client;
@@ -39,22 +39,43 @@ pub struct AppState {
     pub settings_file: SettingsFile,
     pub desktop: Arc<dyn Desktop>,
     /// The database, or why it cannot be used. A damaged or newer database must not stop the
-    /// window from opening: the UI shows the message and what to do.
-    db: Result<Arc<Mutex<Store>>, IpcError>,
+    /// window from opening: the UI shows the message and what to do. Opened on a thread of its
+    /// own at start-up so the window shows without waiting (see `open`).
+    db: Arc<OnceLock<DbSlot>>,
     active: tokio::sync::Mutex<Option<Active>>,
     runs: Mutex<HashMap<String, CancellationToken>>,
 }
 
+type DbSlot = Result<Arc<Mutex<Store>>, IpcError>;
+
+fn open_db(data_dir: &Path) -> DbSlot {
+    Store::open_in(data_dir)
+        .map(|s| Arc::new(Mutex::new(s)))
+        .map_err(|e| {
+            tracing::error!(error = %e, "database unavailable");
+            IpcError::from(e)
+        })
+}
+
 impl AppState {
+    /// Everything cheap now; the database (its file, WAL and migrations: tens of ms) opens on
+    /// a thread of its own, because this runs on the main thread before the window can paint.
+    /// A command that needs the database before it is open waits for that one opening (or
+    /// opens it itself if the thread has not started yet): same store, same errors.
     pub fn open<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<AppState, IpcError> {
         let data_dir = paths::data_dir().map_err(|e| IpcError::internal(e.to_string()))?;
         let log_dir = paths::log_dir().map_err(|e| IpcError::internal(e.to_string()))?;
-        let db = Store::open_in(&data_dir)
-            .map(|s| Arc::new(Mutex::new(s)))
-            .map_err(|e| {
-                tracing::error!(error = %e, "database unavailable");
-                IpcError::from(e)
+        let db: Arc<OnceLock<DbSlot>> = Arc::new(OnceLock::new());
+        let (slot, dir) = (db.clone(), data_dir.clone());
+        let opener = std::thread::Builder::new()
+            .name("open-database".into())
+            .spawn(move || {
+                slot.get_or_init(|| open_db(&dir));
             });
+        if let Err(e) = opener {
+            // The first command that needs the database opens it instead.
+            tracing::warn!(error = %e, "could not open the database in the background");
+        }
         let settings_file = SettingsFile::new(app, &data_dir);
         Ok(AppState {
             desktop: Arc::new(TauriDesktop::new(app.clone())),
@@ -73,8 +94,12 @@ impl AppState {
         Ok(self.db_arc_ref()?.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
+    fn db_slot(&self) -> &DbSlot {
+        self.db.get_or_init(|| open_db(&self.data_dir))
+    }
+
     fn db_arc_ref(&self) -> Result<&Arc<Mutex<Store>>, IpcError> {
-        self.db.as_ref().map_err(Clone::clone)
+        self.db_slot().as_ref().map_err(Clone::clone)
     }
 
     pub fn db_arc(&self) -> Result<Arc<Mutex<Store>>, IpcError> {
@@ -83,7 +108,7 @@ impl AppState {
 
     /// Why the database cannot be used, if it cannot.
     pub fn db_problem(&self) -> Option<&IpcError> {
-        self.db.as_ref().err()
+        self.db_slot().as_ref().err()
     }
 
     /// Forgets the active connection (after the key or the choice changed).

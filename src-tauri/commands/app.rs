@@ -13,7 +13,8 @@ pub struct AppInfo {
     pub startup_problem: Option<IpcError>,
 }
 
-#[tauri::command]
+// Asked while the first screen loads: off the main thread, so the window never waits on it.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
     Ok(AppInfo {

@@ -14,6 +14,7 @@ use tauri::plugin::TauriPlugin;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
 
+use crate::stream_batch::{Batched, Joinable};
 use crate::{AppState, IpcError};
 
 /// Set by the benchmark; without it every hook here refuses.
@@ -46,6 +47,20 @@ pub struct PageTimes {
 pub struct BenchDelta {
     pub reply: u32,
     pub text: String,
+}
+
+impl Joinable for BenchDelta {
+    fn is_text(&self) -> bool {
+        true
+    }
+
+    fn join(&mut self, next: Self) -> Result<(), Self> {
+        if next.reply != self.reply {
+            return Err(next);
+        }
+        self.text.push_str(&next.text);
+        Ok(())
+    }
 }
 
 /// How the streamed replies went.
@@ -147,6 +162,7 @@ pub async fn bench_stream(
     let monthly_limit = settings::load(&state.data_dir)?.settings.monthly_limit_usd;
     let month = castwright_engine::clock::month(castwright_engine::clock::now());
     let cancel = CancellationToken::new();
+    let on_text = Batched::new(on_text);
     let total = plan().replies;
     let mut failed = 0;
     let mut chars: u32 = 0;
@@ -173,8 +189,8 @@ pub async fn bench_stream(
             if let CallEvent::Text(text) = event {
                 let units = u32::try_from(text.encode_utf16().count()).unwrap_or(u32::MAX);
                 chars = chars.saturating_add(units);
-                // A closed page stops listening; the calls still finish.
-                let _ = on_text.send(BenchDelta {
+                // Joined per frame, as a run's text is (see stream_batch.rs).
+                on_text.send(BenchDelta {
                     reply,
                     text: text.to_string(),
                 });
@@ -185,6 +201,7 @@ pub async fn bench_stream(
             failed += 1;
         }
     }
+    on_text.finish();
     say(&format!("streamed {} {failed} {chars}", total - failed));
     Ok(BenchStreamed {
         replies: total - failed,

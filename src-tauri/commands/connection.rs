@@ -31,7 +31,8 @@ pub struct OtherConnectionRef {
     pub name: String,
 }
 
-#[tauri::command]
+// Asked while the first screen loads: off the main thread, so the window never waits on it.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus, IpcError> {
     let loaded = settings::load(&state.data_dir)?.settings;

@@ -18,7 +18,8 @@ pub struct EpisodeCard {
     pub running: bool,
 }
 
-#[tauri::command]
+// Asked while the first screen loads: off the main thread, so the window never waits on it.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_episodes(
     state: State<'_, AppState>,

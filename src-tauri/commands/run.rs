@@ -12,6 +12,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::stream_batch::Batched;
 use crate::{AppState, IpcError};
 
 fn run_err(e: castwright_engine::pipeline::RunError) -> IpcError {
@@ -63,11 +64,12 @@ pub async fn run_episode(
         rerun_chain,
         stream: true,
     };
-    let mut emit = |ev: ProgressEvent| {
-        // A closed window stops listening; the run still finishes and is saved.
-        let _ = on_progress.send(ev);
-    };
+    // Streamed text goes out joined per frame (see stream_batch.rs); a closed window stops
+    // listening, and the run still finishes and is saved.
+    let progress = Batched::new(on_progress);
+    let mut emit = |ev: ProgressEvent| progress.send(ev);
     let result = runner.run(&episode_id, &opts, &cancel, &mut emit).await;
+    progress.finish();
     state.end_run(&episode_id);
     let r = result.map_err(run_err)?;
     Ok(RunSummary {

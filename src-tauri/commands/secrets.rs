@@ -7,7 +7,8 @@ use tauri::State;
 
 use crate::{AppState, IpcError};
 
-#[tauri::command]
+// Asked while the first screen loads: off the main thread, so the window never waits on it.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn key_status(state: State<'_, AppState>) -> Result<KeyStatus, IpcError> {
     Ok(connections::key_status(&state.keychain)?)

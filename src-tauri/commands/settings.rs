@@ -14,7 +14,8 @@ pub struct SettingsView {
     pub notice: Option<String>,
 }
 
-#[tauri::command]
+// Asked while the first screen loads: off the main thread, so the window never waits on it.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, IpcError> {
     let loaded = settings::load(&state.data_dir)?;

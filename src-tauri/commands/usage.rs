@@ -126,7 +126,8 @@ pub async fn credit_status(state: State<'_, AppState>) -> Result<CreditStatus, I
 }
 
 /// Alerts not yet dismissed (each new one is marked shown), after checking today's spend.
-#[tauri::command]
+// Asked while the first screen loads: off the main thread, so the window never waits on it.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn alerts_pending(state: State<'_, AppState>) -> Result<Vec<Alert>, IpcError> {
     let store = state.db()?;

@@ -3,6 +3,7 @@
 // Svelte $state proxy re-renders only what changed while text streams in.
 
 import type { Artifact, ProgressEvent, Stage } from "./api";
+import { perFrame, type FrameBatch } from "./frame-batch";
 import { addUsd } from "./money";
 import { STAGES } from "./models";
 import { countWords } from "./words";
@@ -185,6 +186,18 @@ export function applyEvent(view: RunView, event: ProgressEvent): void {
       break;
     }
   }
+}
+
+/** A run's progress as the page draws it: streamed text joined per frame (see frame-batch). */
+export function progressPerFrame(view: RunView): FrameBatch<ProgressEvent> {
+  return perFrame<ProgressEvent>(
+    (event) => applyEvent(view, event),
+    (event) => event.type === "text_delta",
+    (held, next) =>
+      held.type === "text_delta" && next.type === "text_delta" && held.stage === next.stage
+        ? { ...held, text: held.text + next.text }
+        : null,
+  );
 }
 
 /** The run is over (finished, failed or stopped): stages it never reached wait no more. */

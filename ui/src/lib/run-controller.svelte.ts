@@ -14,7 +14,7 @@ import {
 } from "./api";
 import { compareUsd, subtractUsd } from "./money";
 import { STAGES } from "./models";
-import { applyEvent, beginRun, emptyRun, endRun, fromOutputs } from "./progress";
+import { beginRun, emptyRun, endRun, fromOutputs, progressPerFrame } from "./progress";
 
 /** "This run could cost up to $upper; this episode has $left left." */
 export type Refusal = { upper: string; left: string };
@@ -147,17 +147,14 @@ export class RunController {
     this.interrupted = false;
     beginRun(run, options.rerun ?? null);
     this.changed();
+    const progress = progressPerFrame(run);
     try {
-      await api.runEpisode(
-        this.episodeId,
-        options.rerun ?? null,
-        options.chain ?? null,
-        channel((event) => applyEvent(run, event)),
-      );
+      await api.runEpisode(this.episodeId, options.rerun ?? null, options.chain ?? null, channel(progress.push));
     } catch (thrown) {
       const error = toApiError(thrown);
       if (!run.error) run.error = { stage: null, code: error.code, message: error.message };
     } finally {
+      progress.flush();
       endRun(run);
     }
     if (!this.alive) return;

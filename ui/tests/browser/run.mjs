@@ -354,7 +354,9 @@ test("try it without a key: the demo is labelled everywhere", {}, async (page) =
 
 test(
   "a new episode: drop notes, run all four stages, read the script, export it",
-  { seed: { connection: "demo" }, viewport: SMALLEST },
+  // Steps long enough that a running stage stays on screen while the test looks for it: the
+  // page draws streamed text per frame, so a short stage can finish between two looks.
+  { seed: { connection: "demo", stepMs: 80 }, viewport: SMALLEST },
   async (page) => {
     await page.getByTestId("library").waitFor();
     await page.getByTestId("new-episode").first().click();
