@@ -41,6 +41,8 @@ from_engine!(
     castwright_engine::settings::SettingsError,
     castwright_engine::connections::KeyError,
     castwright_engine::connections::OtherError,
+    castwright_engine::connections::connect::ConnectError,
+    castwright_engine::store::backup::BackupError,
     castwright_engine::pipeline::PipelineError,
     castwright_engine::privacy::PrivacyError,
 );

@@ -1,6 +1,9 @@
 //! The Tauri shell: wiring only. Each command unpacks its arguments and state, calls the
 //! engine, and maps the error; all behaviour lives in `castwright-engine`.
 
+// No panicking shortcuts outside tests: a failure is an error the producer can read.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod commands;
 mod desktop;
 mod ipc_error;

@@ -1,3 +1,5 @@
+// No panicking shortcuts outside tests: a failure is an error the producer can read.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 // Prevents an extra console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use castwright_engine::connections::connect::{connect, Connected, Target, OPENROUTER_API};
 use castwright_engine::connections::other::{self, OtherError};
-use castwright_engine::gateway::Client;
 use castwright_engine::pipeline::{run_lease, Runner};
-use castwright_engine::routing::{ConnectionKind, ConnectionProfile, RetryPolicy, Router};
 use castwright_engine::secrets::{Keychain, OPENROUTER_ACCOUNT};
 use castwright_engine::settings::{self, ConnectionChoice};
 use castwright_engine::store::Store;
@@ -133,21 +132,8 @@ impl AppState {
             return Ok(a.runner.clone());
         }
         let store = self.db_arc()?;
-        let (client, profile, sim) = match loaded.connection {
-            ConnectionChoice::Demo => {
-                let sim = castwright_engine::demo::start()
-                    .await
-                    .map_err(|e| IpcError::internal(e.to_string()))?;
-                let client = Client::new(&sim.api_base(), Some(castwright_engine::demo::key(&sim)))
-                    .map_err(|e| IpcError::internal(e.to_string()))?;
-                let profile = ConnectionProfile {
-                    id: castwright_engine::demo::CONNECTION_ID.into(),
-                    kind: ConnectionKind::Demo,
-                    deny_data_collection: loaded.privacy_deny_data_collection,
-                    limit_off: false,
-                };
-                (client, profile, Some(sim))
-            }
+        let target = match loaded.connection {
+            ConnectionChoice::Demo => Target::Demo,
             ConnectionChoice::Openrouter => {
                 let key = self.keychain.get(OPENROUTER_ACCOUNT)?.ok_or_else(|| {
                     IpcError::new(
@@ -155,42 +141,19 @@ impl AppState {
                         "No OpenRouter key is set. Paste your key, or try Castwright without one.",
                     )
                 })?;
-                let base = std::env::var("CASTWRIGHT_OPENROUTER_BASE_URL")
-                    .unwrap_or_else(|_| "https://openrouter.ai/api/v1".into());
-                let client =
-                    Client::new(&base, Some(key)).map_err(|e| IpcError::internal(e.to_string()))?;
-                let profile = ConnectionProfile {
-                    id: castwright_engine::connections::OPENROUTER.into(),
-                    kind: ConnectionKind::OpenRouter,
-                    deny_data_collection: loaded.privacy_deny_data_collection,
-                    limit_off: false,
-                };
-                (client, profile, None)
+                let base_url = std::env::var("CASTWRIGHT_OPENROUTER_BASE_URL")
+                    .unwrap_or_else(|_| OPENROUTER_API.into());
+                Target::OpenRouter { base_url, key }
             }
             ConnectionChoice::Other => {
                 // Settings name a service that was removed (or none): say so plainly.
                 let id = other_id.clone().ok_or(OtherError::NotFound)?;
-                let endpoint = {
-                    let store = self.db()?;
-                    other::endpoint(&store, &self.keychain, &id)?
-                };
-                let client = Client::new(&endpoint.base_url, endpoint.key)
-                    .map_err(|e| IpcError::internal(e.to_string()))?;
-                let profile = ConnectionProfile {
-                    id,
-                    kind: ConnectionKind::OpenAiCompatible,
-                    deny_data_collection: loaded.privacy_deny_data_collection,
-                    limit_off: endpoint.limit_off,
-                };
-                (client, profile, None)
+                let store = self.db()?;
+                Target::Other(other::endpoint(&store, &self.keychain, &id)?)
             }
         };
-        let policy = RetryPolicy {
-            paid_backups_after_free_quota: loaded.paid_backups_after_free_quota,
-            ..RetryPolicy::default()
-        };
-        let router = Router::new(client, profile, store.clone(), policy);
-        let runner = Arc::new(Runner::new(router, store, loaded.monthly_limit_usd));
+        let Connected { runner, sim } = connect(target, &loaded, store).await?;
+        let runner = Arc::new(runner);
         *guard = Some(Active {
             choice: loaded.connection,
             other_id,

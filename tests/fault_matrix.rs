@@ -5,17 +5,15 @@
 //! panic, on a finished stage output that went missing, and on any difference between the
 //! request log and the emulator's bill.
 //!
-//! A few cells also go through the real `castwright produce` binary, for its exit codes.
+//! A few cells also go through the real `castwright produce` binary, for its exit codes
+//! (`fault_matrix_headless.rs`).
 
-use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use castwright_engine::gateway::Client;
-use castwright_engine::money::{from_units, to_units};
+use castwright_engine::money::from_units;
 use castwright_engine::pipeline::notes_store::{self, NoteInput};
 use castwright_engine::pipeline::run_error_code;
 use castwright_engine::pipeline::{
@@ -27,6 +25,10 @@ use castwright_engine::store::Store;
 use openrouter_sim::{ErrorFinish, Fault, FaultRule, Scenario, SimConfig, SimServer, When};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
+
+#[path = "fault_matrix/checks.rs"]
+mod checks;
+use checks::{inspect, rows_match_bill, settled_bill};
 
 /// Cells in flight at once: each is mostly waiting on loopback I/O and small timeouts.
 const PARALLEL: usize = 8;
@@ -336,142 +338,6 @@ fn add_episode(store: &Store) -> String {
     ep.id
 }
 
-/// The emulator's bill once every connection it served has wound down (a stream the client
-/// gave up on is billed when the emulator notices it has gone): the total, and each
-/// generation's cost by id.
-async fn settled_bill(sim: &SimServer) -> (i64, BTreeMap<String, i64>) {
-    let mut last = (to_units(sim.billing().total), sim.billing().generations);
-    for _ in 0..40 {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let now = (to_units(sim.billing().total), sim.billing().generations);
-        if now == last {
-            break;
-        }
-        last = now;
-    }
-    let report = sim.billing();
-    let each = report
-        .history
-        .iter()
-        .map(|g| (g.id.clone(), to_units(g.cost)))
-        .collect();
-    (to_units(report.total), each)
-}
-
-/// Every generation the emulator billed has exactly one request-log row, at the same cost;
-/// every row that cost something names a billed generation.
-fn rows_match_bill(
-    conn: &rusqlite::Connection,
-    billed: &BTreeMap<String, i64>,
-    problems: &mut Vec<String>,
-) {
-    let mut stmt = conn
-        .prepare("SELECT id, generation_id, cost_units FROM requests")
-        .unwrap_or_else(|e| panic!("{e}"));
-    let rows: Vec<(i64, Option<String>, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .and_then(|rows| rows.collect())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut seen: BTreeMap<&str, i64> = BTreeMap::new();
-    for (id, generation, cost) in &rows {
-        match generation.as_deref().and_then(|g| billed.get_key_value(g)) {
-            Some((g, units)) => {
-                *seen.entry(g.as_str()).or_default() += 1;
-                if cost != units {
-                    problems.push(format!(
-                        "row {id} ({g}) logs {} but the emulator billed {}",
-                        from_units(*cost),
-                        from_units(*units)
-                    ));
-                }
-            }
-            None if *cost != 0 => problems.push(format!(
-                "row {id} logs {} for a generation the emulator never billed ({generation:?})",
-                from_units(*cost)
-            )),
-            None => {}
-        }
-    }
-    for (g, units) in billed {
-        match seen.get(g.as_str()) {
-            Some(1) => {}
-            Some(n) => problems.push(format!("generation {g} is logged {n} times")),
-            None => problems.push(format!(
-                "generation {g} ({}) is missing from the request log",
-                from_units(*units)
-            )),
-        }
-    }
-}
-
-fn query_i64(conn: &rusqlite::Connection, sql: &str, p: &[&dyn rusqlite::ToSql]) -> i64 {
-    conn.query_row(sql, p, |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
-
-/// Checks the database after a cell: the ledger against the bill, open reservations, lost
-/// outputs. Returns (ledger units, attempts at the faulted stage).
-fn inspect(
-    conn: &rusqlite::Connection,
-    ep: &str,
-    cell: &Cell,
-    result: &Result<castwright_engine::pipeline::RunResult, RunError>,
-    failed_stage: Option<Stage>,
-    billed_units: i64,
-    problems: &mut Vec<String>,
-) -> (i64, i64) {
-    let ledger_units = query_i64(
-        conn,
-        "SELECT COALESCE(SUM(cost_units), 0) FROM requests",
-        &[],
-    );
-    if ledger_units != billed_units {
-        problems.push(format!(
-            "request log {} ≠ emulator bill {}",
-            from_units(ledger_units),
-            from_units(billed_units)
-        ));
-    }
-    let estimated = query_i64(
-        conn,
-        "SELECT count(*) FROM requests WHERE estimated = 1",
-        &[],
-    );
-    if estimated > 0 {
-        problems.push(format!("{estimated} request rows carry an estimated cost"));
-    }
-    let open = query_i64(
-        conn,
-        "SELECT count(*) FROM budget_reservations WHERE settled_at IS NULL",
-        &[],
-    );
-    if open > 0 {
-        problems.push(format!("{open} budget reservations left open"));
-    }
-    // Every stage before the one that stopped (all four when the run completed) has its output.
-    let must_have: Vec<Stage> = match failed_stage {
-        Some(s) => Stage::ALL.into_iter().take_while(|x| *x != s).collect(),
-        None if result.is_ok() => Stage::ALL.to_vec(),
-        None => Vec::new(),
-    };
-    for s in must_have {
-        let n = query_i64(
-            conn,
-            "SELECT count(*) FROM artifacts WHERE episode_id = ?1 AND stage = ?2 AND kind IN ('output', 'rewrite')",
-            &[&ep, &s.as_str()],
-        );
-        if n == 0 {
-            problems.push(format!("the {} output is missing", s.as_str()));
-        }
-    }
-    let attempts = query_i64(
-        conn,
-        "SELECT count(*) FROM requests WHERE stage = ?1 AND status != 'cache_hit'",
-        &[&cell.stage.as_str()],
-    );
-    (ledger_units, attempts)
-}
-
 async fn run_cell(cell: Cell, seed: u64) -> CellResult {
     let mut problems = Vec::new();
     let sim = SimServer::start(SimConfig {
@@ -644,76 +510,4 @@ fn every_fault_at_every_stage_in_plain_and_streamed_calls() {
         bad.len(),
         bad.join("\n")
     );
-}
-
-// ---- The same stops through the real binary: plain words and exit codes. ----
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/reliability")
-        .join(name)
-}
-
-fn produce(data: &Path, scenario: &Path) -> (Option<i32>, Value, String) {
-    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/launch.txt");
-    let out = Command::new(env!("CARGO_BIN_EXE_castwright"))
-        .arg("produce")
-        .args(["--connection", "demo", "--preset", "current", "--notes"])
-        .arg(&notes)
-        .args([
-            "--brief",
-            "How Voyager left home",
-            "--minutes",
-            "3",
-            "--json",
-        ])
-        .env("CASTWRIGHT_DATA_DIR", data)
-        .env("CASTWRIGHT_DEMO_SCENARIO", scenario)
-        .env_remove("CASTWRIGHT_OPENROUTER_KEY")
-        .env_remove("DISPLAY")
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/castwright-no-bus",
-        )
-        .output()
-        .unwrap_or_else(|e| panic!("castwright produce: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    let line = stdout.lines().last().unwrap_or_default().to_string();
-    let json = serde_json::from_str(&line)
-        .unwrap_or_else(|e| panic!("last line is not JSON ({e}): {line}\nstderr:\n{stderr}"));
-    (out.status.code(), json, stderr)
-}
-
-#[test]
-fn headless_stops_with_the_right_words_and_exit_codes() {
-    // (scenario, exit code, error code, words the producer reads)
-    let cases = [
-        ("key-rejected.json", 4, "key_rejected", "key"),
-        ("credits-exhausted.json", 4, "credits_exhausted", "credit"),
-        ("bad-request-every-model.json", 2, "invalid_input", ""),
-        (
-            "every-model-fails.json",
-            5,
-            "all_models_failed",
-            "Every model",
-        ),
-    ];
-    for (scenario, exit, code, words) in cases {
-        let data = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        let (status, j, stderr) = produce(data.path(), &fixture(scenario));
-        assert_eq!(status, Some(exit), "{scenario}: {j}\n{stderr}");
-        assert_eq!(j["error"]["code"], code, "{scenario}: {j}");
-        let message = j["error"]["message"].as_str().unwrap_or_default();
-        assert!(
-            message.to_lowercase().contains(&words.to_lowercase()),
-            "{scenario}: {message}"
-        );
-        // Sentences that say what to do (a provider's own text may be quoted inside).
-        assert!(
-            message.trim_end().ends_with('.') && !message.contains("panicked"),
-            "plain words, not a raw body: {message}"
-        );
-        assert!(stderr.contains("error: "), "{scenario}: {stderr}");
-    }
 }

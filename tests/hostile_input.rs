@@ -1,29 +1,23 @@
-//! Hostile input from outside: briefs and notes too big for any model, control characters
-//! and right-to-left text in titles, export names that try to leave their folder, a damaged
-//! database, a settings file with values of the wrong type, and the notes corpus of the
-//! notes tests. Each is refused with a plain message before any money is spent, or handled
-//! without harm. The headless runs talk to an emulator started here (so its bill shows
-//! whether a call was made); the window app's commands go through Tauri's mock runtime on
-//! the demo connection (no keychain needed).
+//! Hostile input to `castwright produce`: briefs and notes too big for any model, control
+//! characters and right-to-left text in titles, a damaged database, a settings file with
+//! values of the wrong type, and the notes corpus of the notes tests. Each is refused with a
+//! plain message before any money is spent, or handled without harm. The runs talk to an
+//! emulator started here (so its bill shows whether a call was made). The window app's side
+//! is in `hostile_input_window.rs`.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
-use std::sync::Mutex;
 
 use openrouter_sim::{Scenario, SimConfig, SimServer};
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use serde_json::Value;
+use support::files::root;
+use support::hostile::{has_control, BAD_SETTINGS, HOSTILE_TITLE};
 
 /// The key the headless runs send: listed in the emulator's scenario.
 fn key() -> String {
     openrouter_sim::test_key("hostile-input")
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The emulator on its own runtime, so it serves while a test waits on a child process.
@@ -245,21 +239,6 @@ fn notes_beyond_every_models_context_are_refused_before_any_call() {
     );
 }
 
-/// Control characters (bell, escape, carriage return, newline, tab, delete), bidirectional
-/// overrides and Hebrew and Arabic text.
-const HOSTILE_TITLE: &str =
-    "Voyager\u{7}\u{1b}[31m red\r\nline\tand\u{7f} \u{202e}4pm.exe\u{202c} קול הים صوت البحر";
-
-fn has_control(s: &str) -> bool {
-    s.chars().any(char::is_control)
-}
-
-fn has_bidi_control(s: &str) -> bool {
-    s.chars().any(|c| {
-        matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    })
-}
-
 #[test]
 fn titles_with_control_characters_and_right_to_left_text_are_stored_cleanly() {
     let sim = Sim::start();
@@ -404,16 +383,6 @@ fn a_damaged_database_is_reported_and_never_overwritten() {
     }
 }
 
-const BAD_SETTINGS: &str = r#"{
-  "theme": 5,
-  "default_budget_usd": true,
-  "monthly_limit_usd": "lots",
-  "low_balance_alert_usd": ["1"],
-  "privacy_deny_data_collection": "yes",
-  "default_preset": {"name": "original"},
-  "connection": 42
-}"#;
-
 #[test]
 fn a_settings_file_with_wrong_types_falls_back_to_defaults_and_says_so_headless() {
     let sim = Sim::start();
@@ -492,284 +461,4 @@ fn the_notes_corpus_runs_with_the_bad_files_named_and_skipped() {
         );
     }
     assert_eq!(run.json["stages"].as_array().map(Vec::len), Some(4));
-}
-
-// ---- Through the window app's commands (mock runtime, demo connection). ----
-
-static SERIAL: Mutex<()> = Mutex::new(());
-
-struct App {
-    _app: tauri::App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-}
-
-fn app(data_dir: &Path, export_dir: &Path) -> App {
-    std::env::set_var("CASTWRIGHT_DATA_DIR", data_dir);
-    std::env::set_var("CASTWRIGHT_EXPORT_DIR", export_dir);
-    std::env::set_var(
-        "CASTWRIGHT_DEMO_SCENARIO",
-        root().join("tests/fixtures/fast-demo.json"),
-    );
-    std::env::set_var(
-        "CASTWRIGHT_KEYCHAIN_SERVICE",
-        format!("castwright-hostile-{}", std::process::id()),
-    );
-    let mut app = castwright_lib::app_builder(mock_builder())
-        .build(tauri::generate_context!())
-        .unwrap_or_else(|e| panic!("app builds: {e}"));
-    // One turn of the event loop delivers `Ready`, which runs the app's setup hook; the
-    // deprecation is about calling it in a loop, which this does not.
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    let window = match app.get_webview_window("main") {
-        Some(w) => w,
-        None => WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap_or_else(|e| panic!("window: {e}")),
-    };
-    App { _app: app, window }
-}
-
-fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &app.window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost"
-                .parse()
-                .unwrap_or_else(|e| panic!("{e}")),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| {
-        body.deserialize::<Value>()
-            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
-    })
-}
-
-fn ok(app: &App, cmd: &str, args: Value) -> Value {
-    invoke(app, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-}
-
-fn everything_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(everything_under(&p));
-        }
-        out.push(p);
-    }
-    out
-}
-
-#[test]
-fn export_names_cannot_leave_the_export_folder_or_carry_control_characters() {
-    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    // Exports go two folders deep, so a name that climbs out would land in a folder we watch.
-    let base = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let exports = base.path().join("a/b/exports");
-    std::fs::create_dir_all(&exports).unwrap_or_else(|e| panic!("{e}"));
-    let app = app(data.path(), &exports);
-    ok(&app, "use_connection", json!({"choice": "demo"}));
-    let mut brief = ok(&app, "new_episode_brief", json!({}));
-    brief["title"] = json!("Start");
-    brief["brief"] = json!("The golden record");
-    brief["minutes"] = json!(1);
-    let ep = ok(&app, "create_episode", json!({ "brief": brief }));
-    let id = ep["id"].as_str().unwrap_or_default().to_string();
-    ok(
-        &app,
-        "add_pasted_note",
-        json!({"episodeId": id, "name": "Notes", "text": "Voyager 2 launched on August 20, 1977. The record holds greetings in 55 languages."}),
-    );
-    ok(
-        &app,
-        "run_episode",
-        json!({"episodeId": id, "rerun": null, "rerunChain": null, "onProgress": "__CHANNEL__:3"}),
-    );
-
-    let deep = format!(
-        "../../../../../../../../../..{}/evil-{}",
-        std::env::temp_dir().display(),
-        std::process::id()
-    );
-    let titles = [
-        "../../evil",
-        "..\\..\\evil",
-        deep.as_str(),
-        "/etc/passwd",
-        "C:\\Windows\\System32\\evil",
-        "a/../../b",
-        "CON",
-        ".bashrc",
-        "..",
-        "evil\u{0}.md\u{0}",
-        HOSTILE_TITLE,
-        "\u{202e}fdp.exe",
-    ];
-    for (i, title) in titles.iter().enumerate() {
-        let renamed = invoke(
-            &app,
-            "rename_episode",
-            json!({"episodeId": id, "title": title}),
-        );
-        let Ok(renamed) = renamed else {
-            // Refusing a title outright is fine too, with a message.
-            let e = renamed.err().unwrap_or_default();
-            assert_eq!(e["code"], "invalid_input", "{title:?}: {e}");
-            continue;
-        };
-        let stored = renamed["brief"]["title"].as_str().unwrap_or_default();
-        assert!(!has_control(stored), "{title:?} stored as {stored:?}");
-        for (format, ext) in [("markdown", "md"), ("pdf", "pdf")] {
-            let written = ok(
-                &app,
-                "export_script",
-                json!({"episodeId": id, "artifactId": null, "format": format, "includeShowNotes": false, "pageSize": "a4"}),
-            );
-            let path = PathBuf::from(written.as_str().unwrap_or_default());
-            assert_eq!(
-                path.parent(),
-                Some(exports.as_path()),
-                "{title:?} was written to {}",
-                path.display()
-            );
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            assert!(
-                path.is_file() && name.ends_with(&format!(".{ext}")),
-                "{title:?} → {name:?}"
-            );
-            assert!(
-                !name.starts_with('.')
-                    && !name.contains(['/', '\\', ':'])
-                    && !has_control(&name)
-                    && !has_bidi_control(&name),
-                "{title:?} → unsafe name {name:?} ({i})"
-            );
-        }
-    }
-    // Nothing anywhere but inside the export folder.
-    let stray: Vec<PathBuf> = everything_under(base.path())
-        .into_iter()
-        .filter(|p| !p.starts_with(&exports) && !exports.starts_with(p))
-        .collect();
-    assert!(
-        stray.is_empty(),
-        "files outside the export folder: {stray:?}"
-    );
-    let climbed = std::env::temp_dir().join(format!("evil-{}.md", std::process::id()));
-    assert!(
-        !climbed.exists(),
-        "a name climbed out to {}",
-        climbed.display()
-    );
-}
-
-#[test]
-fn the_window_app_reports_wrong_settings_types_and_uses_defaults() {
-    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let exports = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(data.path().join("settings.json"), BAD_SETTINGS)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let app = app(data.path(), exports.path());
-    let view = ok(&app, "get_settings", json!({}));
-    let s = &view["settings"];
-    assert_eq!(s["theme"], "system");
-    assert_eq!(s["default_budget_usd"], "3.00");
-    assert_eq!(s["monthly_limit_usd"], Value::Null);
-    assert_eq!(s["privacy_deny_data_collection"], false);
-    assert_eq!(s["default_preset"], "current");
-    assert_eq!(s["connection"], "openrouter");
-    let notice = view["notice"].as_str().unwrap_or_default();
-    for field in [
-        "theme",
-        "spending limit per episode",
-        "monthly limit",
-        "low-credit warning",
-        "privacy",
-        "default models",
-        "connection",
-    ] {
-        assert!(notice.contains(field), "the notice names {field}: {notice}");
-    }
-    // A new episode starts from the defaults, not from the unreadable values.
-    let brief = ok(&app, "new_episode_brief", json!({}));
-    assert_eq!(brief["budget_usd"], "3.00");
-}
-
-// ---- The SSE reader's fuzz corpus, replayed on every `cargo test` (`make fuzz` grows it). ----
-
-fn sse_events(pieces: &[&[u8]]) -> Vec<castwright_engine::gateway::sse::SseEvent> {
-    let mut reader = castwright_engine::gateway::sse::SseReader::new();
-    let mut out = Vec::new();
-    for p in pieces {
-        reader.feed(p, &mut out);
-    }
-    reader.finish(&mut out);
-    out
-}
-
-/// What the `sse_reader` fuzz target checks: the events do not depend on where the network
-/// cut the bytes, and reading them never panics. Returns the answer's text if it finished.
-fn replay_sse(data: &[u8]) -> Option<String> {
-    let (&cut, body) = data.split_first()?;
-    let whole = sse_events(&[body]);
-    for size in [usize::from(cut % 17) + 1, 1, 2, 3, 7] {
-        let pieces: Vec<&[u8]> = body.chunks(size).collect();
-        assert_eq!(whole, sse_events(&pieces), "cut every {size} bytes");
-    }
-    let mut state = castwright_engine::gateway::stream::StreamState::new(None);
-    for e in &whole {
-        state.apply(&e.data).ok()?;
-    }
-    state.finish("fuzz/model").ok().map(|c| c.text)
-}
-
-#[test]
-fn saved_sse_fuzz_inputs_replay_the_same_however_they_are_cut() {
-    let fuzz = root().join("crates/engine/fuzz");
-    let mut files: Vec<PathBuf> = Vec::new();
-    for dir in ["corpus/sse_reader", "regressions/sse_reader"] {
-        files.extend(
-            std::fs::read_dir(fuzz.join(dir))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path()),
-        );
-    }
-    files.sort();
-    assert!(files.len() >= 10, "the seed corpus is there: {files:?}");
-    let mut failures = Vec::new();
-    for f in &files {
-        let data = std::fs::read(f).unwrap_or_else(|e| panic!("{e}"));
-        let r = std::panic::catch_unwind(|| replay_sse(&data));
-        match (r, f.file_name().and_then(|n| n.to_str())) {
-            (Err(_), _) => failures.push(format!("{} panicked", f.display())),
-            (Ok(text), Some("complete.sse" | "crlf.sse" | "cr-only.sse"))
-                if text.as_deref() != Some("The committee chose 116 images.") =>
-            {
-                failures.push(format!("{}: read as {text:?}", f.display()));
-            }
-            (Ok(Some(text)), Some(name))
-                if name.starts_with("mid-stream") || name == "truncated.sse" =>
-            {
-                failures.push(format!(
-                    "{name}: a failed stream read as finished: {text:?}"
-                ));
-            }
-            _ => {}
-        }
-    }
-    assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -35,7 +35,7 @@ pub enum ConnectStep {
 
 fn openrouter_base() -> String {
     std::env::var("CASTWRIGHT_OPENROUTER_BASE_URL")
-        .unwrap_or_else(|_| "https://openrouter.ai/api/v1".into())
+        .unwrap_or_else(|_| castwright_engine::connections::connect::OPENROUTER_API.into())
 }
 
 fn ipc(e: AuthError) -> IpcError {

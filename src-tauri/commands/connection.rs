@@ -3,61 +3,19 @@
 //! `other_connections`). Testing the connection shows the key's label, credit and limit —
 //! never the key.
 
-use castwright_engine::connections::other;
 use castwright_engine::settings::{self, ConnectionChoice, SettingsError};
 use castwright_engine::ErrorCode;
-use serde::Serialize;
 use tauri::State;
 
+use super::connection_status::{status, ConnectionStatus, ConnectionTest};
 use crate::{AppState, IpcError};
 
-#[derive(Debug, Serialize, specta::Type)]
-pub struct ConnectionStatus {
-    pub choice: ConnectionChoice,
-    pub simulated: bool,
-    /// Shown wherever the demo is active.
-    pub label: Option<String>,
-    pub has_key: bool,
-    /// Why the keychain cannot be used, when it cannot (the demo still works).
-    pub keychain_problem: Option<String>,
-    /// The other service in use, when `choice` is `other`; `None` there means it was removed.
-    pub other: Option<OtherConnectionRef>,
-}
-
-/// Which other service is in use.
-#[derive(Debug, Serialize, specta::Type)]
-pub struct OtherConnectionRef {
-    pub id: String,
-    pub name: String,
-}
-
+/// The connection in use: which one, whether a key is set, and the demo's label.
 // Asked while the first screen loads: off the main thread, so the window never waits on it.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn connection_status(state: State<'_, AppState>) -> Result<ConnectionStatus, IpcError> {
-    let loaded = settings::load(&state.data_dir)?.settings;
-    let choice = loaded.connection;
-    let other = match (choice, loaded.other_connection_id) {
-        (ConnectionChoice::Other, Some(id)) => {
-            let name = other::name_of(state.db()?.conn(), &id)?;
-            name.map(|name| OtherConnectionRef { id, name })
-        }
-        _ => None,
-    };
-    let (has_key, keychain_problem) =
-        match castwright_engine::connections::key_status(&state.keychain) {
-            Ok(k) => (k.has_key, None),
-            Err(e) => (false, Some(e.to_string())),
-        };
-    let simulated = choice == ConnectionChoice::Demo;
-    Ok(ConnectionStatus {
-        choice,
-        simulated,
-        label: simulated.then(|| castwright_engine::demo::LABEL.to_string()),
-        has_key,
-        keychain_problem,
-        other,
-    })
+    status(&state)
 }
 
 /// Switches between OpenRouter and the demo (or back to the other service chosen last;
@@ -78,18 +36,6 @@ pub async fn use_connection(
     connection_status(state)
 }
 
-/// What "Test connection" shows.
-#[derive(Debug, Serialize, specta::Type)]
-pub struct ConnectionTest {
-    pub simulated: bool,
-    pub label: String,
-    /// USD, decimal strings.
-    pub credit_balance: Option<String>,
-    pub limit: Option<String>,
-    pub limit_remaining: Option<String>,
-    pub models: u32,
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn test_connection(state: State<'_, AppState>) -> Result<ConnectionTest, IpcError> {
@@ -102,14 +48,9 @@ pub async fn test_connection(state: State<'_, AppState>) -> Result<ConnectionTes
         return super::other_connections::test_other(&state, &id).await;
     }
     let client = runner.router().client();
-    let gateway_err = |e: castwright_engine::gateway::GatewayError| {
-        let code = match e.kind {
-            castwright_engine::gateway::FailureKind::Unauthorized => ErrorCode::KeyRejected,
-            castwright_engine::gateway::FailureKind::PaymentRequired => ErrorCode::CreditsExhausted,
-            _ => ErrorCode::Internal,
-        };
-        IpcError::new(code, e.to_string())
-    };
+    // The engine's one table says what the service's refusal is (`error_codes`).
+    let gateway_err =
+        |e: castwright_engine::gateway::GatewayError| IpcError::new(e.code(), e.to_string());
     let key = client.key_info().await.map_err(gateway_err)?;
     let credits = client.credits().await.ok();
     let models = client

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use castwright_engine::store::{schema_version, Store};
+use castwright_engine::store::backup;
 use castwright_engine::ErrorCode;
 use serde::Serialize;
 use tauri::State;
@@ -52,30 +52,6 @@ pub async fn model_catalog(state: State<'_, AppState>) -> Result<Vec<CatalogMode
         .collect())
 }
 
-/// Copies the database (a consistent snapshot, even while it is in use) to `target`, through
-/// a temporary file and a rename so a failure never leaves half a backup.
-fn snapshot(store: &Store, target: &Path) -> Result<(), IpcError> {
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let tmp = dir.join(format!(".castwright-backup-{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
-    store
-        .conn()
-        .execute("VACUUM INTO ?1", [tmp.display().to_string()])
-        .map_err(|e| {
-            IpcError::new(
-                ErrorCode::Database,
-                format!("The backup could not be written ({e}). Choose another place."),
-            )
-        })?;
-    std::fs::rename(&tmp, target).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        IpcError::new(
-            ErrorCode::InvalidInput,
-            format!("The backup could not be saved there ({e}). Choose another place."),
-        )
-    })
-}
-
 /// Saves a backup where the producer chooses; `None` when the dialog was closed.
 #[tauri::command]
 #[specta::specta]
@@ -101,7 +77,7 @@ pub async fn backup_database(state: State<'_, AppState>) -> Result<Option<String
         return Ok(None);
     };
     let store = state.db()?;
-    snapshot(&store, &target)?;
+    backup::snapshot(&store, &target)?;
     Ok(Some(target.display().to_string()))
 }
 
@@ -115,47 +91,21 @@ pub struct RestoreCheck {
 }
 
 fn inspect(path: &Path) -> RestoreCheck {
-    let mut check = RestoreCheck {
-        path: path.display().to_string(),
-        episodes: 0,
-        created_at: None,
-        problem: None,
+    let (info, problem) = match backup::inspect(path) {
+        Ok(info) => (info, None),
+        Err(why) => (
+            backup::BackupInfo::default(),
+            Some(format!(
+                "This file cannot be restored: {why}. Nothing was changed."
+            )),
+        ),
     };
-    let opened =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY);
-    let result: Result<(), String> = (|| {
-        let conn = opened.map_err(|e| e.to_string())?;
-        let ok: String = conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .map_err(|_| "it is not a Castwright backup".to_string())?;
-        if ok != "ok" {
-            return Err("it is damaged".into());
-        }
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| e.to_string())?;
-        if version > schema_version() {
-            return Err(
-                "it was made by a newer Castwright; install that version to restore it".into(),
-            );
-        }
-        if version == 0 {
-            return Err("it is not a Castwright backup".into());
-        }
-        check.episodes = conn
-            .query_row("SELECT count(*) FROM episodes", [], |r| r.get(0))
-            .unwrap_or(0);
-        check.created_at = conn
-            .query_row("SELECT MIN(created_at) FROM connections", [], |r| r.get(0))
-            .unwrap_or(None);
-        Ok(())
-    })();
-    if let Err(why) = result {
-        check.problem = Some(format!(
-            "This file cannot be restored: {why}. Nothing was changed."
-        ));
+    RestoreCheck {
+        path: path.display().to_string(),
+        episodes: info.episodes,
+        created_at: info.created_at,
+        problem,
     }
-    check
 }
 
 /// Lets the producer pick a backup and says what it holds, without changing anything.
@@ -191,15 +141,5 @@ fn restore_into(state: &AppState, source: &Path) -> Result<(), IpcError> {
         "castwright-before-restore-{}.sqlite3",
         castwright_engine::clock::stamp(castwright_engine::clock::now()).replace(':', "-")
     ));
-    snapshot(&store, &keep)?;
-    let src =
-        rusqlite::Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    {
-        let backup = rusqlite::backup::Backup::new(&src, store.conn_mut())?;
-        backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-    }
-    // Reopen so an older backup is brought up to this version's schema.
-    let path = store.path().to_path_buf();
-    *store = Store::open(&path)?;
-    Ok(())
+    Ok(backup::restore(&mut store, source, &keep)?)
 }

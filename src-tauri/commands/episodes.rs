@@ -1,7 +1,7 @@
 //! Episodes: create, open, edit, duplicate, archive, delete; their stage plans and presets.
 
 use castwright_engine::pipeline::stage::{self, ChainIssue};
-use castwright_engine::pipeline::{episode, Episode, EpisodeBrief, StagePlan};
+use castwright_engine::pipeline::{episode, notes_store, Episode, EpisodeBrief, StagePlan};
 use castwright_engine::settings::{self, Preset};
 use serde::Serialize;
 use tauri::State;
@@ -35,11 +35,7 @@ pub fn list_episodes(
     let mut out = Vec::with_capacity(eps.len());
     for e in eps {
         let spent = castwright_engine::budget::spent(store.conn(), &format!("episode:{}", e.id))?;
-        let note_count: u32 = store.conn().query_row(
-            "SELECT count(*) FROM notes WHERE episode_id = ?1",
-            [&e.id],
-            |r| r.get(0),
-        )?;
+        let note_count = notes_store::count(store.conn(), &e.id)?;
         out.push(EpisodeCard {
             running: state.is_running(&e.id),
             spent_usd: spent.to_string(),

@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use castwright_engine::export::{self, ExportOptions, Format, PageSize};
-use castwright_engine::pipeline::{artifacts, episode, notes_store, Stage};
-use castwright_engine::script::{Script, ShowNotes};
+use castwright_engine::export::{self, episode as export_episode, ExportOptions, Format, PageSize};
+use castwright_engine::pipeline::{artifacts, episode, Stage};
 use castwright_engine::ErrorCode;
 use tauri::State;
 
@@ -50,7 +49,7 @@ pub async fn export_script(
     include_checks: Option<bool>,
     include_source_notes: Option<bool>,
 ) -> Result<Option<String>, IpcError> {
-    let (ep, art, sources, checks) = {
+    let (ep, prepared, checks) = {
         let store = state.db()?;
         let ep = episode::get(store.conn(), &episode_id)?;
         let art = match artifact_id {
@@ -64,19 +63,17 @@ pub async fn export_script(
                 })?
             }
         };
-        let sources: Vec<String> = notes_store::list(store.conn(), &episode_id)?
-            .into_iter()
-            .map(|n| n.source_name)
-            .collect();
+        let prepared =
+            export_episode::prepare(store.conn(), &ep, &art.content, include_show_notes)?;
         // "Before recording, check" is on unless turned off; source notes off unless asked.
-        let checks = crate::commands::export_checks::for_export(
+        let checks = export_episode::checks_for(
             store.conn(),
             &episode_id,
             &art.content,
             include_checks.unwrap_or(true),
             include_source_notes.unwrap_or(false),
         )?;
-        (ep, art, sources, checks)
+        (ep, prepared, checks)
     };
     let ext = extension(format);
     let name = export::sanitize_file_name(&ep.brief.title, ext);
@@ -94,24 +91,20 @@ pub async fn export_script(
         }
     };
     let Some(path) = path else { return Ok(None) };
-    let mut script = Script::parse(&art.content);
-    script.title = ep.brief.title.clone();
-    let notes = include_show_notes.then(|| ShowNotes::derive(&script, &sources));
     let opts = ExportOptions {
         format,
         include_show_notes,
         page_size,
     };
-    let written = tauri::async_runtime::spawn_blocking(move || {
-        export::export_with_checks(&path, &script, notes.as_ref(), Some(&checks), &opts)
-    })
-    .await
-    .map_err(|e| {
-        IpcError::internal(format!(
-            "The export stopped unexpectedly ({e}). Nothing was written."
-        ))
-    })?
-    .map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+    let written =
+        tauri::async_runtime::spawn_blocking(move || prepared.write(&path, Some(&checks), &opts))
+            .await
+            .map_err(|e| {
+                IpcError::internal(format!(
+                    "The export stopped unexpectedly ({e}). Nothing was written."
+                ))
+            })?
+            .map_err(|e| IpcError::new(e.code(), e.to_string()))?;
     Ok(Some(written.display().to_string()))
 }
 

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use castwright_engine::notes::{self, Limits};
-use castwright_engine::pipeline::notes_store::{self, NoteInput, NoteSummary};
+use castwright_engine::notes::{self, episode_notes, Limits};
+use castwright_engine::pipeline::notes_store::{self, NoteSummary};
 use serde::Serialize;
 use tauri::State;
 
@@ -27,55 +27,17 @@ pub struct AddNotesResult {
     pub notes: Vec<NoteSummary>,
 }
 
-fn to_input(n: &notes::IngestedNote) -> NoteInput {
-    NoteInput {
-        source_name: n.source_name.clone(),
-        path: n.path.as_ref().map(|p| p.display().to_string()),
-        hash: n.hash.clone(),
-        text: n.text.clone(),
-        word_count: n.word_count,
-        preview: n.preview.clone(),
-        warning: n.warning.clone(),
-    }
-}
-
 fn store_batch(
     state: &AppState,
     episode_id: &str,
     batch: notes::Batch,
 ) -> Result<AddNotesResult, IpcError> {
     let store = state.db()?;
-    let mut added_hashes = Vec::new();
+    let stored = episode_notes::store(store.conn(), episode_id, &batch.added)?;
     let mut duplicates = batch.duplicates;
-    for n in &batch.added {
-        if notes_store::add(store.conn(), episode_id, &to_input(n))? {
-            added_hashes.push(n.hash.clone());
-        } else {
-            duplicates.push(format!(
-                "{} is already in this episode, so it was added once.",
-                n.source_name
-            ));
-        }
-    }
-    let all = notes_store::list(store.conn(), episode_id)?;
-    let hashes: Vec<(u32, String)> = {
-        let mut stmt = store
-            .conn()
-            .prepare("SELECT id, hash FROM notes WHERE episode_id = ?1")?;
-        let rows = stmt.query_map([episode_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
-    let added = all
-        .iter()
-        .filter(|n| {
-            hashes
-                .iter()
-                .any(|(id, h)| *id == n.id && added_hashes.contains(h))
-        })
-        .cloned()
-        .collect();
+    duplicates.extend(stored.already_there);
     Ok(AddNotesResult {
-        added,
+        added: stored.added,
         duplicates,
         skipped: batch
             .rejected
@@ -85,7 +47,7 @@ fn store_batch(
                 reason: r.reason,
             })
             .collect(),
-        notes: all,
+        notes: stored.all,
     })
 }
 

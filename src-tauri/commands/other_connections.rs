@@ -12,7 +12,7 @@ use castwright_engine::settings::{self, ConnectionChoice, Settings};
 use castwright_engine::ErrorCode;
 use tauri::State;
 
-use super::connection::{connection_status, ConnectionStatus, ConnectionTest};
+use super::connection_status::{status, ConnectionStatus, ConnectionTest};
 use crate::{AppState, IpcError};
 
 /// The id of the other connection in use, if one is.
@@ -252,7 +252,7 @@ pub async fn use_other_connection(
     state.reset_connection().await;
     // Build it now so a problem (the keychain, say) shows here, not on the first run.
     state.runner().await?;
-    connection_status(state)
+    status(&state)
 }
 
 /// The model list of the runner's connection, fetched when missing or old. OpenRouter (and the

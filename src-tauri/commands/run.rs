@@ -104,14 +104,7 @@ pub fn run_state(state: State<'_, AppState>, episode_id: String) -> Result<RunSt
     let elsewhere = run_lease::busy_since(db.conn(), &episode_id)
         .map_err(|e| IpcError::new(ErrorCode::Database, e.to_string()))?
         .is_some();
-    let interrupted: bool = !running
-        && !elsewhere
-        && db.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM stage_runs WHERE episode_id = ?1 AND status IN ('running', 'cancelled')
-                AND id = (SELECT MAX(id) FROM stage_runs WHERE episode_id = ?1))",
-            [&episode_id],
-            |r| r.get(0),
-        )?;
+    let interrupted = !running && !elsewhere && run_lease::cut_short(db.conn(), &episode_id)?;
     Ok(RunState {
         running,
         interrupted,

@@ -5,6 +5,7 @@
 use openrouter_sim::{Scenario, SimConfig, SimServer};
 
 use crate::secrets::Sensitive;
+use crate::ErrorCode;
 
 /// The connection id of the demo. The cache keys on this id, never on the emulator's URL
 /// (which changes every start), so a simulated answer is never replayed on a real connection.
@@ -42,4 +43,10 @@ pub async fn start() -> Result<SimServer, DemoError> {
 /// keychain, a log or the UI.
 pub fn key(sim: &SimServer) -> Sensitive<String> {
     Sensitive::new(sim.key())
+}
+
+impl DemoError {
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Internal
+    }
 }

@@ -3,6 +3,8 @@
 //! The Tauri shell and the headless `castwright produce` mode are both thin layers over this
 //! crate; neither holds behaviour of its own.
 
+// No panicking shortcuts outside tests: a failure is an error the producer can read.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 // Our error types carry everything a producer needs to read (the server's message, the cause
 // hidden in `metadata.raw`, the model, the generation to bill); they are built on the cold
 // path after a network call failed, where their size costs nothing measurable.
@@ -18,6 +20,7 @@ pub mod clock;
 pub mod connections;
 pub mod demo;
 pub mod error;
+pub mod error_codes;
 pub mod export;
 pub mod factcheck;
 pub mod gateway;

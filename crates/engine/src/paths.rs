@@ -5,6 +5,7 @@
 //! headless mode share one database and one settings file. `CASTWRIGHT_DATA_DIR` overrides it,
 //! which is how tests and automation isolate their data.
 
+use crate::ErrorCode;
 use std::path::PathBuf;
 
 /// The bundle identifier from `tauri.conf.json`; Tauri names the data folder after it.
@@ -54,6 +55,12 @@ fn default_log_dir() -> Option<PathBuf> {
     #[cfg(not(target_os = "macos"))]
     {
         dirs::data_local_dir().map(|d| d.join(IDENTIFIER).join("logs"))
+    }
+}
+
+impl NoDataDir {
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Internal
     }
 }
 

@@ -17,6 +17,9 @@
 //! # Ok(()) }
 //! ```
 
+// No panicking shortcuts outside tests: a failure is an error the producer can read.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod answers;
 mod catalog;
 mod clock;

@@ -3,6 +3,9 @@
 //! Prints `listening on http://127.0.0.1:PORT` as the first line of standard output (logs go
 //! to standard error), serves until SIGINT or SIGTERM, then exits 0. Bad flags exit 2.
 
+// No panicking shortcuts outside tests: a failure is an error the producer can read.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

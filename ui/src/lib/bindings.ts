@@ -12,6 +12,7 @@ export const commands = {
 	deleteKey: () => typedError<KeyStatus, IpcError>(__TAURI_INVOKE("delete_key")),
 	getSettings: () => typedError<SettingsView_Serialize, IpcError>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, IpcError>(__TAURI_INVOKE("save_settings", { settings })),
+	/**  The connection in use: which one, whether a key is set, and the demo's label. */
 	connectionStatus: () => typedError<ConnectionStatus_Serialize, IpcError>(__TAURI_INVOKE("connection_status")),
 	/**
 	 *  Switches between OpenRouter and the demo (or back to the other service chosen last;

@@ -65,6 +65,7 @@ use checkpoint::Checkpointer;
 use crate::budget::{self, BudgetError, Reservation, ScopeLimit, WorstCase};
 use crate::cache::CachedAnswer;
 use crate::ledger::AttemptRow;
+use crate::ErrorCode;
 
 /// How many jobs may wait for the writer before callers handing over work wait for room.
 const QUEUE: usize = 4096;
@@ -408,5 +409,11 @@ impl Drop for Bookkeeper {
                 tracing::error!("the bookkeeping writer stopped abnormally");
             }
         }
+    }
+}
+
+impl BookkeepingError {
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Database
     }
 }

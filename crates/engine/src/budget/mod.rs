@@ -72,7 +72,7 @@ pub enum BudgetError {
 impl BudgetError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            BudgetError::Refused { .. } => ErrorCode::InvalidInput,
+            BudgetError::Refused { .. } => ErrorCode::BudgetRefused,
             BudgetError::Store(_) => ErrorCode::Database,
         }
     }

@@ -3,6 +3,7 @@
 //! the database only remembers when a key was set, for the rotation reminder.
 
 pub mod by_name;
+pub mod connect;
 mod openrouter_key;
 pub mod other;
 mod other_checks;

@@ -1,27 +1,10 @@
 //! The script and show notes as a flat list of styled blocks, shared by the page-based
 //! writers (DOCX and PDF) so both show the same content in the same order.
 
+use super::block::Block;
 use super::checks::{self, ExportChecks};
 use super::markdown::{one_line, segment_heading};
 use crate::script::{format_clock, Script, ShowNotes};
-
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Block {
-    Title(String),
-    /// A segment heading, with its time target as `m:ss`.
-    Heading {
-        text: String,
-        target: Option<String>,
-    },
-    SubHeading(String),
-    Speaker {
-        name: String,
-        text: String,
-    },
-    Direction(String),
-    Paragraph(String),
-    Bullet(String),
-}
 
 pub(crate) fn blocks(
     script: &Script,

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use super::blocks::Block;
-use super::markdown::one_line;
+use super::block::Block;
+use super::one_line::one_line;
 use crate::factcheck::{Fact, FactCheck, FactSource, FactStatus};
 use crate::pipeline::quality::UnsupportedClaim;
 use crate::script::Script;

@@ -9,7 +9,8 @@ use docx_rs::{
     RunFonts, Style, StyleType,
 };
 
-use super::blocks::{blocks, Block};
+use super::block::Block;
+use super::blocks::blocks;
 use super::{ExportError, PageSize};
 use crate::script::{Script, ShowNotes};
 

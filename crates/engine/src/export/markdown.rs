@@ -2,6 +2,7 @@
 //! directions in italic brackets. Script::parse reads it back.
 
 use super::checks::{self, ExportChecks};
+pub(crate) use super::one_line::one_line;
 use crate::script::{format_clock, Line, Script, Segment, ShowNotes};
 
 pub(crate) fn render(
@@ -99,15 +100,4 @@ fn bullets(out: &mut String, title: &str, items: impl Iterator<Item = String>) {
         out.push_str(&format!("- {item}\n"));
     }
     out.push('\n');
-}
-
-/// One line of text: whitespace runs collapsed, and control characters dropped (they are
-/// invalid in a Word file's XML and invisible everywhere else).
-pub(crate) fn one_line(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|&c| !c.is_control() && c != '\u{fffe}' && c != '\u{ffff}')
-        .collect()
 }

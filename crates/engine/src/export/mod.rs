@@ -3,13 +3,16 @@
 //! their script.
 
 mod atomic;
+mod block;
 mod blocks;
 mod checks;
 mod docx;
+pub mod episode;
 mod error;
 mod file_name;
 mod json;
 mod markdown;
+mod one_line;
 mod options;
 mod pdf;
 mod plain;

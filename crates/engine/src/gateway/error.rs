@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, as the retry table sees it.
@@ -369,6 +370,24 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     Some(Duration::from_secs_f64(
         delta.as_seconds_f64().clamp(0.0, 86_400.0),
     ))
+}
+
+impl FailureKind {
+    /// What a service's refusal is, for the producer (the table: `crate::error_codes`).
+    pub fn code(self) -> ErrorCode {
+        match self {
+            FailureKind::Unauthorized => ErrorCode::KeyRejected,
+            FailureKind::PaymentRequired => ErrorCode::CreditsExhausted,
+            FailureKind::BadRequest => ErrorCode::InvalidInput,
+            _ => ErrorCode::Internal,
+        }
+    }
+}
+
+impl GatewayError {
+    pub fn code(&self) -> ErrorCode {
+        self.kind.code()
+    }
 }
 
 #[cfg(test)]

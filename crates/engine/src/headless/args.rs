@@ -71,7 +71,7 @@ pub struct ProduceArgs {
     #[arg(long, default_value = "openrouter", value_parser = connection_arg)]
     pub connection: ConnectionArg,
     /// An OpenAI-compatible API base (for `openrouter`; a service has its own).
-    #[arg(long, default_value = "https://openrouter.ai/api/v1")]
+    #[arg(long, default_value = crate::connections::connect::OPENROUTER_API)]
     pub base_url: String,
     /// Write the script here (.md, .txt, .json, .docx, .pdf), replacing the file atomically.
     #[arg(long)]

@@ -1,14 +1,12 @@
-//! What `castwright produce` tells: progress lines on standard error, and the JSON line.
+//! The JSON line of `castwright produce --json`, built up as the run goes.
 
-use std::io::Write;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::pipeline::ProgressEvent;
-
 /// The JSON line, built up as the run goes.
+#[derive(Default)]
 pub(super) struct Report {
     pub(super) episode_id: Option<String>,
     pub(super) simulated: bool,
@@ -45,53 +43,4 @@ pub(super) fn number(d: Decimal) -> Value {
     serde_json::Number::from_str(&d.normalize().to_string())
         .map(Value::Number)
         .unwrap_or(Value::Null)
-}
-
-pub(super) fn progress(line: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{line}");
-}
-
-pub(super) fn print_progress(ev: &ProgressEvent) {
-    match ev {
-        ProgressEvent::StageStarted {
-            stage,
-            reused: true,
-            ..
-        } => progress(&format!(
-            "{}: reusing the finished output ($0.00)",
-            stage.label()
-        )),
-        ProgressEvent::StageStarted { stage, models, .. } => progress(&format!(
-            "{}: starting ({})",
-            stage.label(),
-            models.join(" → ")
-        )),
-        ProgressEvent::AttemptFailed { stage, message, .. }
-        | ProgressEvent::ModelsChanged { stage, message, .. } => {
-            progress(&format!("{}: {message}", stage.label()))
-        }
-        ProgressEvent::StageFinished {
-            stage,
-            cost_usd,
-            model,
-            words,
-            cached: false,
-        } => progress(&format!(
-            "{}: done — {} words, {} ({})",
-            stage.label(),
-            words,
-            crate::money::display_usd(cost_usd.parse().unwrap_or_default()),
-            model.as_deref().unwrap_or("no model")
-        )),
-        ProgressEvent::BudgetWarning {
-            spent_usd,
-            limit_usd,
-        } => progress(&format!(
-            "warning: this episode has spent {} of its {} limit",
-            crate::money::display_usd(spent_usd.parse().unwrap_or_default()),
-            crate::money::display_usd(limit_usd.parse().unwrap_or_default())
-        )),
-        _ => {}
-    }
 }

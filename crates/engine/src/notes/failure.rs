@@ -1,5 +1,7 @@
 //! Why a parser could not give text. Ingestion turns these into a sentence naming the file.
 
+use crate::ErrorCode;
+
 /// A parser's refusal, before the file name is known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
@@ -18,4 +20,11 @@ pub enum Failure {
     /// Would expand far beyond its size when read; the detail says what tripped.
     #[error("the file would expand far beyond its size ({0})")]
     ZipBomb(String),
+}
+
+impl Failure {
+    /// A file that cannot be read as a note: the producer gives another.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidInput
+    }
 }

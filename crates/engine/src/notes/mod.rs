@@ -11,6 +11,7 @@ mod batch;
 mod contain;
 mod decode;
 mod docx;
+pub mod episode_notes;
 mod failure;
 mod html;
 mod html_strip;

@@ -171,3 +171,12 @@ pub fn exists(conn: &Connection, episode_id: &str, hash: &str) -> Result<bool, P
         .optional()?
         .is_some())
 }
+
+/// How many notes the episode has.
+pub fn count(conn: &Connection, episode_id: &str) -> Result<u32, PipelineError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM notes WHERE episode_id = ?1",
+        [episode_id],
+        |r| r.get(0),
+    )?)
+}

@@ -19,6 +19,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::store::Store;
+use crate::ErrorCode;
 
 /// Migration 6: the run leases.
 pub const SCHEMA: &str = include_str!("run_lease.sql");
@@ -392,6 +393,30 @@ fn process_exists(pid: i64) -> Option<bool> {
 #[cfg(not(unix))]
 fn process_exists(_pid: i64) -> Option<bool> {
     None
+}
+
+impl LeaseError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            LeaseError::Busy { .. } => ErrorCode::EpisodeBusy,
+            LeaseError::NotFound => ErrorCode::NotFound,
+            LeaseError::Store(_) => ErrorCode::Database,
+        }
+    }
+}
+
+/// Whether the episode's last stage run was cut short (a crash or a quit while it ran, or a
+/// cancel) and can be resumed. It reads `stage_runs`, whose owner is the pipeline's run.
+pub fn cut_short(
+    conn: &Connection,
+    episode_id: &str,
+) -> Result<bool, crate::pipeline::PipelineError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM stage_runs WHERE episode_id = ?1 AND status IN ('running', 'cancelled')
+            AND id = (SELECT MAX(id) FROM stage_runs WHERE episode_id = ?1))",
+        [episode_id],
+        |r| r.get(0),
+    )?)
 }
 
 #[cfg(test)]

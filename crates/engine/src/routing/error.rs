@@ -63,11 +63,18 @@ fn every_model_failed(last: &GatewayError, trail: &[AttemptNote]) -> String {
 }
 
 impl CallError {
+    /// What a failed call is called outside (the table is `crate::error_codes`).
     pub fn code(&self) -> ErrorCode {
         match self {
-            CallError::Budget(e) => e.code(),
+            CallError::Budget(b) => b.code(),
+            CallError::NoPrices { .. } => ErrorCode::BudgetRefused,
             CallError::Store(_) | CallError::Records(_) => ErrorCode::Database,
-            _ => ErrorCode::Internal,
+            CallError::Stopped { error, .. } => match error.kind.code() {
+                ErrorCode::Internal => ErrorCode::AllModelsFailed,
+                code => code,
+            },
+            CallError::AllFailed { .. } | CallError::EmptyChain => ErrorCode::AllModelsFailed,
+            CallError::Cancelled { .. } => ErrorCode::Cancelled,
         }
     }
 

@@ -5,6 +5,7 @@
 //! Only then is it opened for writing: WAL with `synchronous=NORMAL` (a crash of the app loses
 //! nothing committed), foreign keys on, and pending migrations applied in one transaction.
 
+pub mod backup;
 mod error;
 mod migrations;
 mod open;

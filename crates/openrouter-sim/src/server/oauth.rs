@@ -9,11 +9,7 @@
 //! refusal reaches the app; the emulator sends `error=access_denied` (RFC 6749 §4.1.2.1) and
 //! no code, which an app must treat the same as a callback that never comes.
 
-use std::collections::hash_map::RandomState;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -29,77 +25,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::api_error::ApiError;
+use super::oauth_book::{Method, Pending};
 use super::state::Shared;
-use crate::scenario::{KeyConfig, Scenario};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Method {
-    S256,
-    Plain,
-}
-
-impl Method {
-    fn parse(s: &str) -> Option<Method> {
-        match s {
-            "S256" => Some(Method::S256),
-            "plain" => Some(Method::Plain),
-            _ => None,
-        }
-    }
-}
-
-struct Pending {
-    challenge: Option<String>,
-    method: Option<Method>,
-    issued_at: Instant,
-    lifetime: Duration,
-}
-
-#[derive(Default)]
-struct Book {
-    codes: HashMap<String, Pending>,
-    issued: BTreeMap<String, KeyConfig>,
-    /// Every `code_verifier` received, so a leak test can search for the real one.
-    verifiers: Vec<String>,
-}
-
-/// Codes waiting to be exchanged, and the keys the flow has issued (which keep their accounts
-/// when a test replaces the scenario).
-#[derive(Default)]
-pub struct OAuthBook {
-    book: Mutex<Book>,
-    counter: AtomicU64,
-}
-
-impl OAuthBook {
-    fn lock(&self) -> MutexGuard<'_, Book> {
-        self.book.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// `n` random hex digits. Codes and keys must not be guessable from the seed, so they
-    /// come from the process's random hasher keys rather than the scenario's seeded draws.
-    fn random_hex(&self, blocks: usize) -> String {
-        (0..blocks)
-            .map(|_| {
-                let n = self.counter.fetch_add(1, Ordering::Relaxed);
-                format!("{:016x}", RandomState::new().hash_one(n))
-            })
-            .collect()
-    }
-
-    /// The verifiers sent to `/api/v1/auth/keys` so far, in order.
-    pub fn verifiers_seen(&self) -> Vec<String> {
-        self.lock().verifiers.clone()
-    }
-
-    /// The scenario with every issued key added to its `keys` (entries it names win).
-    pub fn with_issued_keys(&self, mut s: Scenario) -> Scenario {
-        for (key, cfg) in &self.lock().issued {
-            s.keys.entry(key.clone()).or_insert_with(|| cfg.clone());
-        }
-        s
-    }
-}
+use crate::scenario::KeyConfig;
 
 #[derive(Deserialize)]
 pub struct AuthQuery {

@@ -6,7 +6,7 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::chat::Plan;
+use super::plan::Plan;
 use super::reply::{native_finish, Choice, Completion, Message};
 use super::settle::{settle, Outcome};
 use super::state::{scaled, Shared};

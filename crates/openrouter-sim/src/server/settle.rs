@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::chat::Plan;
+use super::plan::Plan;
 use super::reply::Usage;
 use super::state::Shared;
 use crate::clock;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rand::Rng;
 
-use super::oauth::OAuthBook;
+use super::oauth_book::OAuthBook;
 use crate::answers::{AnswerBook, ScriptedAnswer};
 use crate::catalog::Catalog;
 use crate::clock;

@@ -17,8 +17,8 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use super::api_error::ApiError;
-use super::chat::Plan;
 use super::conn::ConnHandle;
+use super::plan::Plan;
 use super::reply::{choice, native_finish, Chunk, Delta, ReasoningDetail};
 use super::settle::{settle, Outcome, Settled};
 use super::state::{scaled, Shared};

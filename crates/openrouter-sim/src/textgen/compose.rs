@@ -9,46 +9,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 use super::source::{heading_from, Source};
+use super::writer::{in_sentence, Writer};
 use crate::tokens;
-
-/// Appends lines while they fit in the budget.
-pub(super) struct Writer {
-    pub(super) out: String,
-    budget: u64,
-    pub(super) full: bool,
-}
-
-impl Writer {
-    pub(super) fn new(budget: u64) -> Writer {
-        Writer {
-            out: String::new(),
-            budget,
-            full: false,
-        }
-    }
-
-    /// Adds a line unless it would overflow the budget, keeping `reserve` tokens spare.
-    pub(super) fn line(&mut self, line: &str, reserve: u64) -> bool {
-        if self.full {
-            return false;
-        }
-        let next = if self.out.is_empty() {
-            line.to_owned()
-        } else {
-            format!("{}\n{line}", self.out)
-        };
-        if tokens::count(&next) + reserve > self.budget {
-            self.full = true;
-            return false;
-        }
-        self.out = next;
-        true
-    }
-
-    pub(super) fn words(&self) -> usize {
-        self.out.split_whitespace().count()
-    }
-}
 
 fn no_material() -> Vec<(String, String)> {
     vec![(
@@ -170,16 +132,6 @@ impl Dialogue {
     fn heading(&mut self, h: &str) -> bool {
         self.w.line(&format!("\n## {h}"), self.reserve)
     }
-}
-
-/// "The golden record" reads as "the golden record" inside a sentence.
-pub(super) fn in_sentence(topic: &str) -> String {
-    for article in ["The ", "A ", "An "] {
-        if let Some(rest) = topic.strip_prefix(article) {
-            return article.to_lowercase() + rest;
-        }
-    }
-    topic.to_owned()
 }
 
 /// A two-voice dialogue with `## ` segment headings, aimed at the word target. When the

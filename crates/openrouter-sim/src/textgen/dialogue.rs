@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::compose::{in_sentence, Writer};
 use super::lines::{window, COMMENTS, LEADS, QUESTIONS, REACTIONS};
 use super::source::{heading_from, Source};
+use super::writer::{in_sentence, Writer};
 use crate::tokens;
 
 /// Spoken words per minute, for the time targets in headings.

@@ -8,6 +8,7 @@ pub(crate) mod lines;
 pub mod schema;
 pub mod source;
 mod verdict;
+mod writer;
 
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! Line wrapping and page breaking: blocks in, positioned runs of text per page out.
 
 use super::fonts::Fonts;
-use crate::export::blocks::Block;
+use crate::export::block::Block;
 
 /// 2 cm, in points.
 pub(crate) const MARGIN: f32 = 56.7;

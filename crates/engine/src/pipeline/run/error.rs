@@ -58,22 +58,13 @@ pub fn run_error_code(e: &RunError) -> &'static str {
 
 impl RunError {
     pub fn code(&self) -> crate::ErrorCode {
-        use crate::gateway::FailureKind::*;
         use crate::ErrorCode as C;
         match self {
             RunError::Pipeline(p) => p.code(),
             RunError::OverEstimate { .. } => C::BudgetRefused,
             RunError::Busy(_) => C::EpisodeBusy,
             RunError::Unfinished { .. } => C::AllModelsFailed,
-            RunError::Call { error, .. } => match error {
-                CallError::Budget(budget::BudgetError::Refused { .. })
-                | CallError::NoPrices { .. } => C::BudgetRefused,
-                CallError::Budget(_) | CallError::Store(_) | CallError::Records(_) => C::Database,
-                CallError::Stopped { error, .. } => match error.kind {
-                    Unauthorized => C::KeyRejected,
-                    PaymentRequired => C::CreditsExhausted,
-                    _ => C::InvalidInput,
-                },
+            RunError::Call { error, .. } => error.code(),
                 CallError::AllFailed { .. } | CallError::EmptyChain => C::AllModelsFailed,
                 CallError::Cancelled { .. } => C::Cancelled,
             },
