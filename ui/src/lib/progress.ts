@@ -3,6 +3,7 @@
 // Svelte $state proxy re-renders only what changed while text streams in.
 
 import type { Artifact, ProgressEvent, Stage } from "./api";
+import type { StageCost } from "./bindings";
 import { addUsd } from "./money";
 import { STAGES } from "./models";
 import { countWords } from "./words";
@@ -24,6 +25,8 @@ export type StageLive = {
   words: number;
   /** USD so far, decimal string. */
   cost: string;
+  /** The Quality check's cost includes the rewrite of the script it asked for. */
+  includesRewrite: boolean;
   model: string | null;
   cached: boolean;
   /** "<Model> was unavailable — <Model> took over", one per switch. */
@@ -54,6 +57,7 @@ function blankStage(): StageLive {
     text: "",
     words: 0,
     cost: "0",
+    includesRewrite: false,
     model: null,
     cached: false,
     handovers: [],
@@ -90,6 +94,19 @@ export function fromOutputs(view: RunView, outputs: Artifact[]): void {
     card.cost = artifact.cost_usd;
     card.model = artifact.model ?? null;
     card.cached = artifact.cached;
+  }
+}
+
+/**
+ * The cards' costs as the request log holds them (the cost report's `stages`): every stage
+ * counted once — a rewrite in the Quality check that ran it — so the cards add up to the
+ * episode's total exactly.
+ */
+export function applyStageCosts(view: RunView, stages: StageCost[]): void {
+  for (const { stage, cost_usd, includes_rewrite } of stages) {
+    const card = view.stages[stage];
+    card.cost = cost_usd;
+    card.includesRewrite = includes_rewrite;
   }
 }
 
