@@ -234,6 +234,9 @@ async fn every_figure_shown_agrees_with_the_request_log_after_a_cancel_and_a_rew
     let cards: i64 = cost.stages.iter().map(|s| units(&s.cost_usd)).sum();
     assert_eq!(cards, log_total, "the cards add up to the log");
     assert_eq!(units(&cost.total_usd), log_total, "the header total");
+    // The budget bar's "spent" (the episode's settled spend).
+    let spent = castwright_engine::budget::spent(conn, &format!("episode:{ep}")).unwrap();
+    assert_eq!(to_units(spent), log_total, "the budget bar");
 
     // The usage screen: the episode's row and the stages' rows.
     let by_episode = usage::spend_by_episode(conn, Range::All).unwrap();
