@@ -13,6 +13,7 @@ use crate::budget::{prompt_token_bound, WorstCase};
 use crate::catalog;
 use crate::gateway::Message;
 use crate::money::to_units_ceil;
+use crate::routing::policy::{self, Problem, Situation, Step};
 use crate::routing::{Chain, ConnectionKind, ConnectionProfile};
 
 /// Words a single script call aims at before the script is written in parts.
@@ -138,13 +139,12 @@ pub fn stage_calls(ep: &Episode, notes: &[StoredNote], stage: Stage) -> Vec<Plan
             let mut calls = vec![check(words_to_tokens(target), false)];
             // The rewrite goes to a model after the one that wrote the script: at worst any
             // model of the Script chain but its first.
-            let writers = &ep.plan.script.chain.models;
-            if writers.len() > 1 {
+            if let Some(writers) = rewrite_chain(&ep.plan.script.chain, None) {
                 let rewrite_tokens = rewrite_max_tokens(target, &ep.plan.script);
                 let script = "x".repeat((words_to_tokens(target) * 4) as usize);
                 let fixes = vec!["x".repeat((settings.max_tokens * 4) as usize)];
                 let msgs = prompts::rewrite(&ep.brief, &script, &fixes, &labelled, target);
-                calls.push(call(&writers[1..], msgs, rewrite_tokens, true));
+                calls.push(call(&writers.models, msgs, rewrite_tokens, true));
                 calls.push(check(rewrite_tokens, true));
             }
             calls
@@ -152,26 +152,20 @@ pub fn stage_calls(ep: &Episode, notes: &[StoredNote], stage: Stage) -> Vec<Plan
     }
 }
 
-/// The models after the one that wrote the script, which may rewrite it (all but the first
-/// when the writer is not known). `None` when there is none.
+/// The models that may rewrite a script below the bar: the routing policy's decision
+/// (`policy::next_step` with `Problem::BelowTheBar`) over the Script chain after the model
+/// that wrote it (all but the first when the writer is not known). `None` when there is none.
 pub fn rewrite_chain(script_chain: &Chain, writer: Option<&str>) -> Option<Chain> {
     let models = &script_chain.models;
-    let pos = writer.and_then(|w| {
-        models
-            .iter()
-            .position(|m| catalog::base_id(m) == catalog::base_id(w))
-    });
-    let next: Vec<String> = match pos {
-        Some(p) => models[p + 1..].to_vec(),
-        None => models.iter().skip(1).cloned().collect(),
-    };
-    if next.is_empty() {
-        return None;
+    let next = policy::after(models, writer, 0);
+    let ahead = models.get(next..).unwrap_or(&[]);
+    match policy::next_step(&Situation::answer(Problem::BelowTheBar, ahead)).step {
+        Step::NextModel { index } => Some(Chain {
+            models: ahead[index..].to_vec(),
+            variant: script_chain.variant,
+        }),
+        _ => None,
     }
-    Some(Chain {
-        models: next,
-        variant: script_chain.variant,
-    })
 }
 
 /// The prices a call is costed at.

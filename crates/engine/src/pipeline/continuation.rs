@@ -9,6 +9,7 @@ use super::run::error::RunError;
 use super::run::events::ProgressEvent;
 use super::stage_ctx::{Ask, StageAcc, StageCtx};
 use crate::gateway::{Completion, Message, Role};
+use crate::routing::policy::{self, Problem, Situation, Step};
 use crate::routing::{CallError, Chain};
 
 /// Continuations asked of one model before the next model is tried.
@@ -163,13 +164,9 @@ impl StageCtx<'_, '_> {
                         format!("{name} {why}")
                     });
                     draft = longer(&draft, &text).to_string();
-                    // The next model after the one that answered (OpenRouter may have moved
-                    // along the chain itself).
-                    let base = crate::catalog::base_id(&served);
-                    start = models
-                        .iter()
-                        .position(|m| crate::catalog::base_id(m) == base)
-                        .map_or(start + 1, |p| p.max(start) + 1);
+                    // Where the chain goes on is the routing policy's one decision: after the
+                    // model that answered (OpenRouter may have moved along the chain itself).
+                    start = next_after_unusable(models, &served, start);
                     if start < models.len() {
                         self.emit(ProgressEvent::AttemptFailed {
                             stage: ask.stage,
@@ -200,6 +197,17 @@ impl StageCtx<'_, '_> {
             partial: draft,
             partial_saved: false,
         })
+    }
+}
+
+/// The index of `models` to ask after `served` gave an answer that cannot be used, or
+/// `models.len()` when the policy says no model is left.
+fn next_after_unusable(models: &[String], served: &str, start: usize) -> usize {
+    let next = policy::after(models, Some(served), start);
+    let ahead = models.get(next..).unwrap_or(&[]);
+    match policy::next_step(&Situation::answer(Problem::Unusable, ahead)).step {
+        Step::NextModel { index } => next + index,
+        _ => models.len(),
     }
 }
 

@@ -28,12 +28,15 @@
 //!   (`crate::budget::settle`, through `crate::bookkeeping`). The pipeline only reads the
 //!   totals before a run (`Runner::prepare`) and the live spend for its events
 //!   (`run/events.rs`).
-//! - **Where a call can end up on another model**: inside the router (its retry policy,
-//!   OpenRouter's `models` array, then the rest of the chain — see `crate::routing`); and in
-//!   the pipeline in two places: an unfinished or unreadable answer (an unreadable verdict
-//!   included) moves to the next model of the chain in `StageCtx::complete`
-//!   (`continuation.rs`), and the rewrite goes to a Script model after the one that wrote
-//!   the script (`call_plan::rewrite_chain`, used by `stages/quality.rs`).
+//! - **Where a call can end up on another model**: every move is decided by the routing
+//!   policy's one function, `crate::routing::policy::next_step` (the four ways are listed in
+//!   the `routing` module doc). Two of them start here: an unfinished or unreadable answer
+//!   (an unreadable verdict included) moves to the next model of the chain in
+//!   `StageCtx::complete` (`continuation.rs`, `Problem::Unusable`), and the rewrite of a
+//!   script below the bar goes to a Script model after the one that wrote it
+//!   (`call_plan::rewrite_chain`, `Problem::BelowTheBar`, used by `stages/quality.rs` and by
+//!   the estimate). The other two — retries and fallback inside one call, and OpenRouter's
+//!   `models` array — happen inside `Router::call`.
 //! - **Progress**: typed [`ProgressEvent`]s (`run/events.rs`) through the caller's callback.
 
 pub mod answer_read;
