@@ -146,6 +146,7 @@ export function applyEvent(view: RunView, event: ProgressEvent): void {
         card.text = "";
         card.words = 0;
         card.cost = "0";
+        card.includesRewrite = false;
         card.model = null;
         card.cached = false;
       }
