@@ -3,7 +3,7 @@
 
 mod support;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use support::mock_app::{invoke, serial, App};
 
 /// The app with its data in `data_dir` and its keys under the keychain service `service`.
@@ -85,6 +85,13 @@ fn an_episode_from_brief_to_script_through_the_commands_on_the_demo() {
     )
     .unwrap();
     assert!(view["words"].as_u64().unwrap() > 100);
+    // The verdict beside the script judged this version, and counted its words the same way.
+    let verdict = &view["verdict"];
+    assert_eq!(
+        verdict["checked_version"], view["artifact"]["version"],
+        "{view}"
+    );
+    assert_eq!(verdict["timing"]["actual_words"], view["words"], "{view}");
     // The local fact check of that script: every fact found in the notes it was written from
     // comes with a passage that the note's own text holds.
     let fc = invoke(
@@ -150,6 +157,15 @@ fn an_episode_from_brief_to_script_through_the_commands_on_the_demo() {
 
     let report = invoke(&app, "cost_report", json!({"episodeId": id})).unwrap();
     assert!(!report["lines"].as_array().unwrap().is_empty());
+    // The stage cards add up to the episode's total exactly.
+    let usd = |v: &Value| rust_decimal::Decimal::from_str_exact(v.as_str().unwrap()).unwrap();
+    let cards_sum: rust_decimal::Decimal = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| usd(&s["cost_usd"]))
+        .sum();
+    assert_eq!(cards_sum, usd(&report["total_usd"]), "{report}");
 
     let cards = invoke(
         &app,
@@ -158,6 +174,11 @@ fn an_episode_from_brief_to_script_through_the_commands_on_the_demo() {
     )
     .unwrap();
     assert_eq!(cards.as_array().unwrap().len(), 1);
+    assert_eq!(
+        usd(&cards[0]["spent_usd"]),
+        usd(&report["total_usd"]),
+        "the budget bar and the header total"
+    );
     assert!(
         cards[0]["spent_usd"]
             .as_str()

@@ -74,7 +74,8 @@ pub struct ScriptView {
     pub script: Script,
     pub words: u32,
     pub estimated_seconds: u32,
-    /// The quality verdict of this version, when it was checked.
+    /// The verdict of this version when it was checked, else the newest one (each names the
+    /// version it judged).
     pub verdict: Option<Verdict>,
 }
 
@@ -92,8 +93,7 @@ pub fn script_view(
     };
     let Some(artifact) = art else { return Ok(None) };
     let script = Script::parse(&artifact.content);
-    let verdict = artifacts::current(store.conn(), &episode_id, Stage::QualityCheck)?
-        .and_then(|q| serde_json::from_str::<Verdict>(&q.content).ok());
+    let verdict = artifacts::verdict_for(store.conn(), &episode_id, artifact.version)?;
     Ok(Some(ScriptView {
         words: script.word_count(),
         estimated_seconds: script.estimated_seconds(),

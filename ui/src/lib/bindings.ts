@@ -403,6 +403,8 @@ export type ConnectionTest_Serialize = {
 
 export type CostReport = {
 	lines: ReportLine[],
+	/**  The four stages in order; they add up to `total_usd`. */
+	stages: StageCost[],
 	total_usd: string,
 	saved_by_cache_usd: string,
 	/**  The premium model the baseline prices everything at. */
@@ -1224,8 +1226,11 @@ export type ScriptView_Deserialize = {
 	script: Script_Deserialize,
 	words: number,
 	estimated_seconds: number,
-	/**  The quality verdict of this version, when it was checked. */
-	verdict?: Verdict | null,
+	/**
+	 *  The verdict of this version when it was checked, else the newest one (each names the
+	 *  version it judged).
+	 */
+	verdict?: Verdict_Deserialize | null,
 };
 
 /**  The script as structure (segments, speakers, lines) with its word count and duration. */
@@ -1234,8 +1239,11 @@ export type ScriptView_Serialize = {
 	script: Script_Serialize,
 	words: number,
 	estimated_seconds: number,
-	/**  The quality verdict of this version, when it was checked. */
-	verdict: Verdict | null,
+	/**
+	 *  The verdict of this version when it was checked, else the newest one (each names the
+	 *  version it judged).
+	 */
+	verdict: Verdict_Serialize | null,
 };
 
 /**  A whole episode script: a title and its segments in running order. */
@@ -1442,6 +1450,19 @@ export type SpendRow_Serialize = {
 
 export type Stage = "research" | "synthesis" | "script" | "quality_check";
 
+/**
+ *  What one stage has cost this episode, as its card shows it: every attempt the request
+ *  log holds for it (cancelled runs and resumes included), so the four cards add up to the
+ *  episode's total exactly.
+ */
+export type StageCost = {
+	stage: Stage,
+	/**  USD, decimal string. */
+	cost_usd: string,
+	/**  The Quality check paid for a rewrite of the script (its card says so). */
+	includes_rewrite: boolean,
+};
+
 export type StageEstimate = {
 	stage: Stage,
 	/**  Nothing to pay: the saved output still fits. */
@@ -1528,7 +1549,9 @@ export type Variant = "none" |
 /**  `:nitro` — the fastest endpoint first. */
 "nitro";
 
-export type Verdict = {
+export type Verdict = Verdict_Serialize | Verdict_Deserialize;
+
+export type Verdict_Deserialize = {
 	score: number,
 	passed: boolean,
 	unsupported_claims: UnsupportedClaim[],
@@ -1536,6 +1559,26 @@ export type Verdict = {
 	structure: string,
 	tone: string,
 	fixes: string[],
+	/**
+	 *  The script version this verdict judged (its figures are that version's); `None` for
+	 *  verdicts saved before versions were named.
+	 */
+	checked_version?: number | null,
+};
+
+export type Verdict_Serialize = {
+	score: number,
+	passed: boolean,
+	unsupported_claims: UnsupportedClaim[],
+	timing: Timing,
+	structure: string,
+	tone: string,
+	fixes: string[],
+	/**
+	 *  The script version this verdict judged (its figures are that version's); `None` for
+	 *  verdicts saved before versions were named.
+	 */
+	checked_version: number | null,
 };
 
 /* Tauri Specta runtime */

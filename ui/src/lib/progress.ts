@@ -3,6 +3,7 @@
 // Svelte $state proxy re-renders only what changed while text streams in.
 
 import type { Artifact, ProgressEvent, Stage } from "./api";
+import type { StageCost } from "./bindings";
 import { perFrame, type FrameBatch } from "./frame-batch";
 import { addUsd } from "./money";
 import { STAGES } from "./models";
@@ -25,6 +26,8 @@ export type StageLive = {
   words: number;
   /** USD so far, decimal string. */
   cost: string;
+  /** The Quality check's cost includes the rewrite of the script it asked for. */
+  includesRewrite: boolean;
   model: string | null;
   cached: boolean;
   /** "<Model> was unavailable — <Model> took over", one per switch. */
@@ -55,6 +58,7 @@ function blankStage(): StageLive {
     text: "",
     words: 0,
     cost: "0",
+    includesRewrite: false,
     model: null,
     cached: false,
     handovers: [],
@@ -94,6 +98,19 @@ export function fromOutputs(view: RunView, outputs: Artifact[]): void {
   }
 }
 
+/**
+ * The cards' costs as the request log holds them (the cost report's `stages`): every stage
+ * counted once — a rewrite in the Quality check that ran it — so the cards add up to the
+ * episode's total exactly.
+ */
+export function applyStageCosts(view: RunView, stages: StageCost[]): void {
+  for (const { stage, cost_usd, includes_rewrite } of stages) {
+    const card = view.stages[stage];
+    card.cost = cost_usd;
+    card.includesRewrite = includes_rewrite;
+  }
+}
+
 /** A run begins: the stages it will touch wait, the others keep what they show. */
 export function beginRun(view: RunView, only: Stage | null = null): void {
   view.running = true;
@@ -130,6 +147,7 @@ export function applyEvent(view: RunView, event: ProgressEvent): void {
         card.text = "";
         card.words = 0;
         card.cost = "0";
+        card.includesRewrite = false;
         card.model = null;
         card.cached = false;
       }

@@ -14,7 +14,14 @@ import {
 } from "./api";
 import { compareUsd, subtractUsd } from "./money";
 import { STAGES } from "./models";
-import { beginRun, emptyRun, endRun, fromOutputs, progressPerFrame } from "./progress";
+import {
+  applyStageCosts,
+  beginRun,
+  emptyRun,
+  endRun,
+  fromOutputs,
+  progressPerFrame,
+} from "./progress";
 
 /** "This run could cost up to $upper; this episode has $left left." */
 export type Refusal = { upper: string; left: string };
@@ -82,6 +89,16 @@ export class RunController {
       fromOutputs(this.run, await api.latestOutputs(this.episodeId));
     } catch (error) {
       console.warn("The stage outputs could not be read:", error);
+    }
+    await this.loadStageCosts();
+  }
+
+  /** Each card's cost from the request log, so the cards add up to the episode's total. */
+  async loadStageCosts(): Promise<void> {
+    try {
+      applyStageCosts(this.run, (await api.costReport(this.episodeId)).stages ?? []);
+    } catch (error) {
+      console.warn("The stages' costs could not be read:", error);
     }
   }
 
@@ -168,17 +185,19 @@ export class RunController {
     } catch (error) {
       console.warn("The episode could not be read after the run:", error);
     }
-    if (!run.error) {
-      void api.costReport(this.episodeId).then(
-        (report) =>
-          (this.savings = {
+    const failed = run.error !== null;
+    void api.costReport(this.episodeId).then(
+      (report) => {
+        applyStageCosts(run, report.stages ?? []);
+        if (!failed)
+          this.savings = {
             total: report.total_usd,
             saved: report.savings_usd,
             baseline: report.baseline_model,
-          }),
-        () => {},
-      );
-    }
+          };
+      },
+      () => {},
+    );
     void this.loadEstimate();
     this.changed();
   }

@@ -50,6 +50,7 @@ describe("unsupported claims in the script", () => {
     structure: "",
     tone: "",
     fixes: [],
+    checked_version: null,
   });
 
   it("finds a quoted claim and a paraphrased one, and not an unrelated one", () => {

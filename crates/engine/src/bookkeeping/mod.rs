@@ -16,8 +16,10 @@
 //!    (`ledger::insert`); an attempt with no reservation (the producer turned the
 //!    connection's limit off, or a cache hit) only writes its row ([`Bookkeeper::record`]).
 //!
-//! That row is the record of what was spent; the usage screen sums it. A reservation left
-//! open by a crash is released by `budget::release_stale_for` on the episode's next run.
+//! That row is the record of what was spent, each attempt under the stage that paid for it:
+//! the stage cards and the episode total (`pipeline::report`) and the usage screen all sum
+//! it. A reservation left open by a crash is released by `budget::release_stale_for` on the
+//! episode's next run.
 //!
 //! # How the writer does it
 //!

@@ -170,6 +170,25 @@ pub fn versions(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The verdict to show beside script `version`: the newest one that judged that version, else
+/// the newest verdict of all (it names the version it judged, so the producer can tell).
+pub fn verdict_for(
+    conn: &Connection,
+    episode_id: &str,
+    version: u32,
+) -> Result<Option<super::quality::Verdict>, PipelineError> {
+    let verdicts: Vec<super::quality::Verdict> = versions(conn, episode_id, Stage::QualityCheck)?
+        .into_iter()
+        .filter(|a| a.kind != ArtifactKind::Draft)
+        .filter_map(|a| serde_json::from_str(&a.content).ok())
+        .collect();
+    let judged = verdicts
+        .iter()
+        .position(|v| v.checked_version == Some(version))
+        .unwrap_or(0);
+    Ok(verdicts.into_iter().nth(judged))
+}
+
 /// Saves a producer's edit of `base` as a new version (same inputs, so later stages see a
 /// change only through the content).
 pub fn save_edit(

@@ -32,6 +32,10 @@ pub struct Verdict {
     pub structure: String,
     pub tone: String,
     pub fixes: Vec<String>,
+    /// The script version this verdict judged (its figures are that version's); `None` for
+    /// verdicts saved before versions were named.
+    #[serde(default)]
+    pub checked_version: Option<u32>,
 }
 
 /// Reads a model's answer leniently and checks it against the verdict schema (see
@@ -66,6 +70,7 @@ pub fn read(
         structure: raw.structure,
         tone: raw.tone,
         fixes: raw.fixes,
+        checked_version: None,
     })
 }
 

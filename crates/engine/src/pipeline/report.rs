@@ -6,6 +6,7 @@ use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::Stage;
 use crate::catalog;
 use crate::money::{from_units, to_units_ceil};
 
@@ -22,10 +23,25 @@ pub struct ReportLine {
     pub saved_by_cache_usd: String,
 }
 
+/// What one stage has cost this episode, as its card shows it: every attempt the request
+/// log holds for it (cancelled runs and resumes included), so the four cards add up to the
+/// episode's total exactly.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StageCost {
+    pub stage: super::Stage,
+    /// USD, decimal string.
+    pub cost_usd: String,
+    /// The Quality check paid for a rewrite of the script (its card says so).
+    pub includes_rewrite: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CostReport {
     pub lines: Vec<ReportLine>,
+    /// The four stages in order; they add up to `total_usd`.
+    pub stages: Vec<StageCost>,
     pub total_usd: String,
     pub saved_by_cache_usd: String,
     /// The premium model the baseline prices everything at.
@@ -63,8 +79,12 @@ pub fn report(
     let premium = catalog::dearest_prices(conn, connection_id, premium_model)?;
     let (mut total, mut saved, mut baseline) = (0i64, 0i64, Decimal::ZERO);
     let mut lines = Vec::new();
+    let mut by_stage = [0i64; 4];
     for (stage, model, calls, p, c, cost, sav) in rows {
         total += cost;
+        if let Some(i) = Stage::ALL.iter().position(|s| s.as_str() == stage) {
+            by_stage[i] += cost;
+        }
         saved += sav;
         if let Some(pr) = &premium {
             baseline += Decimal::from(p) * pr.prompt + Decimal::from(c) * pr.completion;
@@ -80,8 +100,22 @@ pub fn report(
         });
     }
     let baseline_units = to_units_ceil(baseline);
+    let rewritten = super::artifacts::versions(conn, episode_id, Stage::Script)
+        .unwrap_or_default()
+        .iter()
+        .any(|a| a.kind == super::artifacts::ArtifactKind::Rewrite);
+    let stages = Stage::ALL
+        .iter()
+        .zip(by_stage)
+        .map(|(&stage, units)| StageCost {
+            stage,
+            cost_usd: from_units(units).to_string(),
+            includes_rewrite: stage == Stage::QualityCheck && rewritten,
+        })
+        .collect();
     Ok(CostReport {
         lines,
+        stages,
         total_usd: from_units(total).to_string(),
         saved_by_cache_usd: from_units(saved).to_string(),
         baseline_model: premium_model.to_string(),

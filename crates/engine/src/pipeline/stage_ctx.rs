@@ -26,6 +26,10 @@ use crate::store::Store;
 #[derive(Debug, Clone)]
 pub(crate) struct Ask {
     pub stage: Stage,
+    /// The stage whose cost this call is, when not `stage` itself: the rewrite streams into
+    /// the Script card but belongs to the Quality check that ran it (its request-log rows
+    /// and its cost events say so), so no cost is ever counted in two cards.
+    pub paid_by: Option<Stage>,
     pub chain: Chain,
     pub temperature: f32,
     pub messages: Vec<Message>,
@@ -40,6 +44,7 @@ impl Ask {
     pub fn new(stage: Stage, settings: &StageSettings, messages: Vec<Message>) -> Self {
         Ask {
             stage,
+            paid_by: None,
             chain: settings.chain.clone(),
             temperature: settings.temperature,
             messages,
@@ -129,7 +134,7 @@ impl StageCtx<'_, '_> {
     pub fn spec(&self, ask: &Ask) -> CallSpec {
         CallSpec {
             episode_id: Some(self.ep.id.clone()),
-            stage: Some(ask.stage.as_str().to_string()),
+            stage: Some(ask.paid_by.unwrap_or(ask.stage).as_str().to_string()),
             chain: ask.chain.clone(),
             messages: ask.messages.clone(),
             max_tokens: ask.max_tokens,
@@ -158,6 +163,9 @@ impl StageCtx<'_, '_> {
     pub async fn call(&mut self, ask: &Ask, acc: &mut StageAcc) -> Result<Completion, RunError> {
         let spec = self.spec(ask);
         let mut map = self.event_map(ask.stage);
+        if let Some(payer) = ask.paid_by {
+            map.costs_go_to(payer);
+        }
         let emit = &mut *self.emit;
         let mut on = |e: CallEvent<'_>| {
             if let Some(ev) = map.map(e) {

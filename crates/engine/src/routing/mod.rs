@@ -38,7 +38,8 @@
 //!    chain after the model that answered ([`policy::after`]), and calls again from there.
 //! 4. **The rewrite** — a script below the pass mark is rewritten by the next script model
 //!    after the one that wrote it: the Quality check asks `next_step` with
-//!    [`policy::Problem::BelowTheBar`].
+//!    [`policy::Problem::BelowTheBar`]. The rewrite is the Quality check's cost: its
+//!    request-log rows name that stage, though its text goes to the Script.
 //!
 //! (3) and (4) happen in `crate::pipeline`; each is an ordinary call through the router, so
 //! it reserves and settles like any other.

@@ -2,7 +2,6 @@
 //! act on it).
 
 use super::super::{run_lease, PipelineError, Stage};
-use crate::budget;
 use crate::routing::CallError;
 
 #[derive(Debug, thiserror::Error)]
@@ -65,9 +64,6 @@ impl RunError {
             RunError::Busy(_) => C::EpisodeBusy,
             RunError::Unfinished { .. } => C::AllModelsFailed,
             RunError::Call { error, .. } => error.code(),
-                CallError::AllFailed { .. } | CallError::EmptyChain => C::AllModelsFailed,
-                CallError::Cancelled { .. } => C::Cancelled,
-            },
         }
     }
 

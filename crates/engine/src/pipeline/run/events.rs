@@ -76,6 +76,8 @@ pub(crate) struct EventMap {
     store: Arc<Mutex<Store>>,
     connection_id: String,
     stage: Stage,
+    /// The stage whose card the call's cost goes to (see `Ask::paid_by`).
+    cost_stage: Stage,
     meter: Arc<AtomicI64>,
     counted: i64,
 }
@@ -91,9 +93,15 @@ impl EventMap {
             store,
             connection_id,
             stage,
+            cost_stage: stage,
             meter,
             counted: 0,
         }
+    }
+
+    /// The call's cost events go to `stage`'s card (its text still goes to its own).
+    pub(crate) fn costs_go_to(&mut self, stage: Stage) {
+        self.cost_stage = stage;
     }
 
     /// A call's event as the producer sees it.
@@ -135,7 +143,7 @@ impl EventMap {
                 let spent = self.meter.fetch_add(delta, Ordering::Relaxed) + delta;
                 self.counted = units;
                 Some(ProgressEvent::RequestCost {
-                    stage,
+                    stage: self.cost_stage,
                     cost_usd: from_units(units).to_string(),
                     episode_spent_usd: from_units(spent).to_string(),
                 })

@@ -20,18 +20,19 @@ pub(crate) async fn run(
     forced: bool,
     acc: &mut StageAcc,
 ) -> Result<(String, Verdict), RunError> {
-    let script = artifacts::current(ctx.db().conn(), &ctx.ep.id, Stage::Script)?
-        .map(|a| a.content)
+    let (script, version) = artifacts::current(ctx.db().conn(), &ctx.ep.id, Stage::Script)?
+        .map(|a| (a.content, Some(a.version)))
         .unwrap_or_default();
-    let v = check(ctx, &script, settings, forced, acc).await?;
+    let v = check(ctx, &script, version, settings, forced, acc).await?;
     Ok((serde_json::to_string(&v).unwrap_or_default(), v))
 }
 
 /// Asks the chain for a verdict; an answer that does not fit the schema counts as a failure
-/// of that model, and the next one is asked.
+/// of that model, and the next one is asked. The verdict names the script version it judged.
 async fn check(
     ctx: &mut StageCtx<'_, '_>,
     script: &str,
+    version: Option<u32>,
     settings: &StageSettings,
     forced: bool,
     acc: &mut StageAcc,
@@ -39,7 +40,9 @@ async fn check(
     let ep = ctx.ep;
     let labelled = research::labelled(ctx.notes);
     let target = ep.brief.word_target();
-    let words = crate::script::count_words(script);
+    // Counted as the script view counts the version on screen (spoken lines), so the verdict
+    // and the script header give the same figure.
+    let words = crate::script::Script::parse(script).word_count();
     let ask = Ask {
         response_format: Some(prompts::verdict_schema()),
         bypass_cache: forced,
@@ -65,7 +68,11 @@ async fn check(
         other => other,
     };
     let c = ctx.complete(&ask, None, acc, &judge).await?;
-    quality::read(&c.text, target, words).map_err(|why| RunError::Unfinished {
+    let read = quality::read(&c.text, target, words).map(|v| quality::Verdict {
+        checked_version: version,
+        ..v
+    });
+    read.map_err(|why| RunError::Unfinished {
         stage: Stage::QualityCheck,
         message: format!(
             "{} {}. Try other models for the Quality check.",
@@ -104,6 +111,8 @@ pub(crate) async fn rewrite(
     });
     let settings = &ep.plan.script;
     let ask = Ask {
+        // Written into the Script card, paid by this stage: its cost is counted here only.
+        paid_by: Some(Stage::QualityCheck),
         chain,
         max_tokens: rewrite_max_tokens(target, settings),
         stream: ctx.opts.stream,
@@ -139,7 +148,7 @@ pub(crate) async fn rewrite(
     }
     ctx.flush(Stage::Script).await?;
     let (rewritten, answer) = script_answer::clean_script(&ep.brief, &[&c.text]);
-    {
+    let rewritten_version = {
         let db = ctx.db();
         let art = artifacts::save(
             db.conn(),
@@ -156,11 +165,21 @@ pub(crate) async fn rewrite(
             },
         )?;
         script_answer::save(db.conn(), art.id, &answer)?;
-    }
+        art.version
+    };
     // Check the rewrite too, so its verdict is known and a later run reuses it.
     let qsettings = ep.plan.quality_check.clone();
     let mut qacc = StageAcc::default();
-    match check(ctx, &rewritten, &qsettings, false, &mut qacc).await {
+    match check(
+        ctx,
+        &rewritten,
+        Some(rewritten_version),
+        &qsettings,
+        false,
+        &mut qacc,
+    )
+    .await
+    {
         Ok(v2) => {
             acc.add_spend(&qacc);
             ctx.flush(Stage::QualityCheck).await?;
