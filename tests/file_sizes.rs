@@ -14,31 +14,14 @@ const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "fixtures", "d
 /// Generated, relative to the repository.
 const GENERATED: &[&str] = &["ui/src/lib/bindings.ts"];
 
-/// Files other branches are splitting right now, relative to the repository. The
-/// expectation is the empty list: remove an entry as soon as its file is small.
-const KNOWN_LONG_FILES_BEING_SPLIT: &[&str] = &[
-    "crates/engine/src/pipeline/runner.rs",
-    "crates/engine/src/routing/runner.rs",
-    "ui/src/screens/Workspace.svelte",
-    "ui/tests/browser/tauri-ipc-mock.js",
-];
-
 #[test]
 fn no_hand_written_source_file_is_over_600_lines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut long = Vec::new();
     walk(root, root, &mut long);
     long.sort();
-    for allowed in KNOWN_LONG_FILES_BEING_SPLIT {
-        if !long.iter().any(|(f, _)| f == allowed) {
-            eprintln!(
-                "note: {allowed} is no longer over {MAX_LINES} lines; remove it from the list"
-            );
-        }
-    }
     let over: Vec<String> = long
         .iter()
-        .filter(|(f, _)| !KNOWN_LONG_FILES_BEING_SPLIT.contains(&f.as_str()))
         .map(|(f, n)| format!("  {f}: {n} lines"))
         .collect();
     assert!(

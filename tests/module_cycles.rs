@@ -15,84 +15,14 @@ use std::path::{Path, PathBuf};
 mod rust_source;
 use rust_source::parse;
 
-/// Cycles other branches are removing right now, as pairs of files relative to the
-/// repository. The expectation is the empty list: remove an entry as soon as its cycle is
-/// gone (a stale entry is reported, not failed, so the branches can land in any order).
-const KNOWN_CYCLES_BEING_REMOVED: &[(&str, &str)] = &[
-    (
-        "crates/engine/src/usage/log_pages.rs",
-        "crates/engine/src/usage/request_log.rs",
-    ),
-    (
-        "crates/engine/src/store/open.rs",
-        "crates/engine/src/bookkeeping/mod.rs",
-    ),
-    (
-        "crates/engine/src/pipeline/estimate.rs",
-        "crates/engine/src/pipeline/runner.rs",
-    ),
-    // Found by this checker, not in the issue's list: inside the pipeline, which another
-    // branch is restructuring.
-    (
-        "crates/engine/src/pipeline/answer_read.rs",
-        "crates/engine/src/pipeline/quality.rs",
-    ),
-];
-
-/// One strongly connected set this checker found that the issue did not list: the store
-/// reads each domain's schema (`store/migrations.rs`), the domains use the store, and the
-/// gateway's errors name models through the pipeline (`pipeline::preflight::name_from_id`).
-/// It lies in the pipeline, routing, gateway and store, which other branches are
-/// restructuring. A cycle among these files only is tolerated until they are untangled;
-/// the expectation is the empty list.
-const KNOWN_TANGLE_BEING_REMOVED: &[&str] = &[
-    "crates/engine/src/gateway/client.rs",
-    "crates/engine/src/gateway/error.rs",
-    "crates/engine/src/gateway/stream.rs",
-    "crates/engine/src/pipeline/continuation.rs",
-    "crates/engine/src/pipeline/exported.rs",
-    "crates/engine/src/pipeline/preflight.rs",
-    "crates/engine/src/pipeline/run_lease.rs",
-    "crates/engine/src/pipeline/runner.rs",
-    "crates/engine/src/routing/money_answers.rs",
-    "crates/engine/src/routing/policy.rs",
-    "crates/engine/src/routing/runner.rs",
-    "crates/engine/src/store/migrations.rs",
-    "crates/engine/src/store/open.rs",
-];
-
 #[test]
 fn no_module_imports_itself_through_another() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
-    let mut allowed_seen = BTreeSet::new();
     for crate_root in crate_roots(root) {
-        let mut graph = ModuleGraph::load(&crate_root);
-        // A known cycle's two edges are set aside (so a longer cycle through one of them is
-        // not seen until the pair is gone: the list is meant to be short-lived).
-        for (i, (a, b)) in KNOWN_CYCLES_BEING_REMOVED.iter().enumerate() {
-            if graph.remove_pair(&root.join(a), &root.join(b)) {
-                allowed_seen.insert(i);
-            }
-        }
+        let graph = ModuleGraph::load(&crate_root);
         for cycle in graph.cycles() {
-            let tangled = cycle
-                .all
-                .iter()
-                .all(|f| KNOWN_TANGLE_BEING_REMOVED.contains(&rel(root, f).as_str()));
-            if tangled {
-                eprintln!(
-                    "note: a known tangle is still there:\n{}",
-                    cycle.describe(root)
-                );
-            } else {
-                found.push(cycle.describe(root));
-            }
-        }
-    }
-    for (i, (a, b)) in KNOWN_CYCLES_BEING_REMOVED.iter().enumerate() {
-        if !allowed_seen.contains(&i) {
-            eprintln!("note: {a} <-> {b} is no longer a cycle; remove it from the list");
+            found.push(cycle.describe(root));
         }
     }
     assert!(
@@ -333,19 +263,6 @@ impl ModuleGraph {
             }
         }
         ModuleGraph { files, edges }
-    }
-
-    /// Drops the edges between two files both ways; true when they depended on each other.
-    fn remove_pair(&mut self, a: &Path, b: &Path) -> bool {
-        let (Some(a), Some(b)) = (
-            self.files.iter().position(|f| f == a),
-            self.files.iter().position(|f| f == b),
-        ) else {
-            return false;
-        };
-        let ab = self.edges.get_mut(&a).and_then(|e| e.remove(&b)).is_some();
-        let ba = self.edges.get_mut(&b).and_then(|e| e.remove(&a)).is_some();
-        ab && ba
     }
 
     /// One cycle per strongly connected set of two or more files (Tarjan's algorithm).

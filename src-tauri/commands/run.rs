@@ -4,7 +4,7 @@
 use castwright_engine::pipeline::estimate::{self, Estimate};
 use castwright_engine::pipeline::report::{self, CostReport};
 use castwright_engine::pipeline::{
-    episode, notes_store, run_lease, ProgressEvent, RunOptions, Stage, StageOutcome,
+    episode, notes_store, run_lease, stage_runs, ProgressEvent, RunOptions, Stage, StageOutcome,
 };
 use castwright_engine::routing::Chain;
 use castwright_engine::ErrorCode;
@@ -104,7 +104,7 @@ pub fn run_state(state: State<'_, AppState>, episode_id: String) -> Result<RunSt
     let elsewhere = run_lease::busy_since(db.conn(), &episode_id)
         .map_err(|e| IpcError::new(ErrorCode::Database, e.to_string()))?
         .is_some();
-    let interrupted = !running && !elsewhere && run_lease::cut_short(db.conn(), &episode_id)?;
+    let interrupted = !running && !elsewhere && stage_runs::cut_short(db.conn(), &episode_id)?;
     Ok(RunState {
         running,
         interrupted,

@@ -10,6 +10,8 @@ use rust_decimal::Decimal;
 use crate::gateway::catalog_types::{EndpointsData, ModelsResponse};
 use crate::gateway::money::price;
 
+pub mod model_ids;
+
 /// How long a fetched catalog or endpoint list is trusted before it is fetched again.
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(60 * 60);
 

@@ -13,8 +13,5 @@ pub use openrouter_key::{
 };
 pub use other::{ManualPrice, OtherConnection, OtherConnectionInput, OtherError};
 
-/// Migration 1: the `connections` table.
-pub const SCHEMA_V1: &str = include_str!("schema_v1.sql");
-
 /// The id of the built-in OpenRouter connection.
 pub const OPENROUTER: &str = "openrouter";

@@ -273,7 +273,7 @@ impl std::fmt::Display for GatewayError {
             FailureKind::ModelNotFound => write!(
                 f,
                 "{} is no longer offered on OpenRouter. Choose another model for this step.",
-                crate::pipeline::preflight::name_from_id(model)
+                crate::catalog::model_ids::name_from_id(model)
             ),
             FailureKind::BadRequest => write!(
                 f,
@@ -284,7 +284,7 @@ impl std::fmt::Display for GatewayError {
                 f,
                 "The notes are too long for {model}. Shorten them, or choose a model that reads more."
             ),
-            FailureKind::RateLimited if crate::routing::money_answers::is_daily_free_quota(self) => write!(
+            FailureKind::RateLimited if is_daily_free_quota(self) => write!(
                 f,
                 "The free models' requests for today are used up. Allow paid backup models, add \
                  credit on OpenRouter (which raises the free allowance), or run again tomorrow."
@@ -388,6 +388,20 @@ impl GatewayError {
     pub fn code(&self) -> ErrorCode {
         self.kind.code()
     }
+}
+
+/// The 429 OpenRouter sends when a key's free-model requests for the day are used up
+/// ("Rate limit exceeded: free-models-per-day. …").
+pub fn is_daily_free_quota(e: &GatewayError) -> bool {
+    if e.kind != FailureKind::RateLimited {
+        return false;
+    }
+    let text = format!(
+        "{} {}",
+        e.server_message.to_ascii_lowercase(),
+        e.raw.as_deref().unwrap_or_default().to_ascii_lowercase()
+    );
+    text.contains("free-models-per-day") || (text.contains("free") && text.contains("per day"))
 }
 
 #[cfg(test)]

@@ -4,9 +4,6 @@
 
 use rusqlite::{params, Connection};
 
-/// Migration 2: the request log, budget totals, cache and catalog tables.
-pub const SCHEMA_V2: &str = include_str!("schema_v2.sql");
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Ok,

@@ -39,7 +39,6 @@
 //!   `models` array — happen inside `Router::call`.
 //! - **Progress**: typed [`ProgressEvent`]s (`run/events.rs`) through the caller's callback.
 
-pub mod answer_read;
 pub mod artifacts;
 pub mod call_plan;
 pub mod completeness;
@@ -68,12 +67,6 @@ pub use run::Runner;
 pub use stage::{current_models, original_design, Stage, StagePlan, StageSettings};
 
 use crate::ErrorCode;
-
-/// Migration 3: episodes, notes, artifacts, stage runs, verdicts, alerts.
-pub const SCHEMA_V3: &str = include_str!("schema_v3.sql");
-
-/// Migration 6: the raw answer behind each script version and the chat taken off it.
-pub const SCHEMA_ANSWERS: &str = include_str!("schema_v6_answers.sql");
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {

@@ -21,9 +21,6 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use crate::store::Store;
 use crate::ErrorCode;
 
-/// Migration 6: the run leases.
-pub const SCHEMA: &str = include_str!("run_lease.sql");
-
 /// How often a holder says it is still alive.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
 /// How long without a heartbeat before a holder counts as gone, wherever it runs.
@@ -403,20 +400,6 @@ impl LeaseError {
             LeaseError::Store(_) => ErrorCode::Database,
         }
     }
-}
-
-/// Whether the episode's last stage run was cut short (a crash or a quit while it ran, or a
-/// cancel) and can be resumed. It reads `stage_runs`, whose owner is the pipeline's run.
-pub fn cut_short(
-    conn: &Connection,
-    episode_id: &str,
-) -> Result<bool, crate::pipeline::PipelineError> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM stage_runs WHERE episode_id = ?1 AND status IN ('running', 'cancelled')
-            AND id = (SELECT MAX(id) FROM stage_runs WHERE episode_id = ?1))",
-        [episode_id],
-        |r| r.get(0),
-    )?)
 }
 
 #[cfg(test)]

@@ -8,9 +8,6 @@ use rusqlite::{params, Connection};
 
 use super::Stage;
 
-/// Migration 6: the plain-words record of what happened in a stage.
-pub const SCHEMA_NOTES: &str = include_str!("schema_v6_stage_notes.sql");
-
 /// How a stage's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -98,4 +95,15 @@ pub fn interrupted(conn: &Connection, episode_id: &str) -> Result<bool, rusqlite
         params![episode_id],
         |r| r.get(0),
     )
+}
+
+/// Whether the episode's last stage run was cut short (a crash or a quit while it ran, or a
+/// cancel) and can be resumed.
+pub fn cut_short(conn: &Connection, episode_id: &str) -> Result<bool, super::PipelineError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM stage_runs WHERE episode_id = ?1 AND status IN ('running', 'cancelled')
+            AND id = (SELECT MAX(id) FROM stage_runs WHERE episode_id = ?1))",
+        [episode_id],
+        |r| r.get(0),
+    )?)
 }

@@ -48,7 +48,7 @@ fn every_model_failed(last: &GatewayError, trail: &[AttemptNote]) -> String {
     }
     let names: Vec<String> = models
         .iter()
-        .map(|m| crate::pipeline::preflight::name_from_id(m))
+        .map(|m| crate::catalog::model_ids::name_from_id(m))
         .collect();
     // A model that is gone will not come back: waiting is no advice for it.
     let advice = if last.kind == FailureKind::ModelNotFound {

@@ -22,19 +22,7 @@ pub fn affordable_tokens(e: &GatewayError) -> Option<u32> {
         .and_then(|n| n.parse().ok())
 }
 
-/// The 429 OpenRouter sends when a key's free-model requests for the day are used up
-/// ("Rate limit exceeded: free-models-per-day. …").
-pub fn is_daily_free_quota(e: &GatewayError) -> bool {
-    if e.kind != FailureKind::RateLimited {
-        return false;
-    }
-    let text = format!(
-        "{} {}",
-        e.server_message.to_ascii_lowercase(),
-        e.raw.as_deref().unwrap_or_default().to_ascii_lowercase()
-    );
-    text.contains("free-models-per-day") || (text.contains("free") && text.contains("per day"))
-}
+pub use crate::gateway::error::is_daily_free_quota;
 
 /// A `:free` model id.
 pub fn is_free(model: &str) -> bool {

@@ -38,10 +38,5 @@ pub use spend::{
 
 /// Indexes the dashboard's filters needed beyond those of the request log's own migration:
 /// model health reads the latest attempts of one model on one connection (the stage index it
-/// also made is dropped again by [`SCHEMA_ROLLUP`]). Registered as a store migration.
+/// also made is dropped again by `rollup.sql`). Registered as a store migration.
 pub const SCHEMA_INDEXES: &str = include_str!("indexes.sql");
-
-/// Running totals of the request log kept by a trigger on every insert, filled from the rows
-/// already there: spend by day, model, stage and episode, and attempts by every filter of the
-/// log. Registered as a store migration.
-pub const SCHEMA_ROLLUP: &str = include_str!("rollup.sql");

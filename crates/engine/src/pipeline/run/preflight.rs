@@ -12,36 +12,8 @@ use super::super::notes_store::StoredNote;
 use super::super::{research, Episode, PipelineError, Stage, StagePlan};
 use super::error::RunError;
 use super::events::{display_name, Emit, ProgressEvent};
+pub use crate::catalog::model_ids::{listed_id, name_from_id};
 use crate::catalog::CatalogModel;
-
-/// A model id as the catalog lists it: routing suffixes (`:floor`, `:nitro`) are not part of
-/// the id, `:free` is.
-pub fn listed_id(model: &str) -> &str {
-    match model.rsplit_once(':') {
-        Some((base, "floor" | "nitro" | "online" | "extended" | "thinking")) => base,
-        _ => model,
-    }
-}
-
-/// A readable name for an id the catalog no longer lists ("claude-instant-1" → "Claude
-/// Instant 1").
-pub fn name_from_id(id: &str) -> String {
-    let last = listed_id(id).rsplit('/').next().unwrap_or(id);
-    last.split(['-', '_'])
-        .filter(|w| !w.is_empty())
-        .map(|w| match w.to_ascii_lowercase().as_str() {
-            "gpt" => "GPT".to_string(),
-            w if w.len() <= 2 && w.chars().all(|c| c.is_ascii_alphabetic()) => w.to_uppercase(),
-            w => {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// "A", "A, then B", "A, then B, then C".
 fn then_list(names: &[String]) -> String {

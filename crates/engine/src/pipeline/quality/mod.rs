@@ -1,4 +1,7 @@
 //! The quality verdict: schema-checked JSON, with timing measured by us (not guessed).
+//! `answer_read` reads a model's untidy answer into it.
+
+pub mod answer_read;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,8 +53,8 @@ pub fn read(
     text: &str,
     target_words: u32,
     actual_words: u32,
-) -> Result<Verdict, super::answer_read::NotAVerdict> {
-    let raw = super::answer_read::verdict(text)?;
+) -> Result<Verdict, answer_read::NotAVerdict> {
+    let raw = answer_read::verdict(text)?;
     let deviation = if target_words == 0 {
         0
     } else {

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::quality::UnsupportedClaim;
+use super::UnsupportedClaim;
 
 /// The first JSON object in `text` that parses, wherever it sits: fenced, after prose,
 /// before a closing remark. Objects nested inside an earlier unparsable one are tried too.
