@@ -98,9 +98,14 @@ os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME" || uname -s)
   echo
   echo "## A whole episode: wall time against its calls"
   echo
-  echo "Method: \`crates/engine/benches/episode.rs\` runs episodes through the app's pipeline on the"
-  echo "in-process emulator with the demo's realistic latencies. The orchestration column is what"
-  echo "Castwright itself adds around the model calls."
+  echo "Method: \`crates/engine/benches/episode.rs\` runs 10-, 30- and 60-minute episodes through the"
+  echo "app's pipeline on the in-process emulator with the demo's realistic latencies (scenario"
+  echo "\`demo\`, \`latency_scale\` 1.0: each model's own latency, time to first token and token rate"
+  echo "from the emulator's catalog). Each length runs twice on fresh notes (no cache hits): with the"
+  echo "script's parts written at the same time, as the app does when the budget holds every part's"
+  echo "worst case at once, and one part at a time, as when it does not. The orchestration share is"
+  echo "what Castwright itself adds around the model calls; \"wall / longest call\" sets the episode"
+  echo "against its longest single attempt (target for 60 minutes: within 1.5x)."
   echo
   cat target/bench-episode.md
   echo

@@ -1,9 +1,12 @@
 //! `make bench`: whole episodes on the local OpenRouter with the demo's realistic latencies
 //! (each model's own time to first token and token rate), through the same pipeline the app
-//! runs. Wall time is set against the time covered by the calls themselves (the union of every
-//! attempt's interval, from the request log); the difference is what our own orchestration
-//! costs: planning, the estimate, prompt building, the database, waiting between stages.
-//! Prints Markdown and writes it to the file named by `CASTWRIGHT_BENCH_OUT`.
+//! runs: 10-, 30- and 60-minute episodes, each with its script parts written at the same time
+//! (as the app does when the budget holds them all) and again one part at a time. Wall time is
+//! set against the time covered by the calls themselves (the union of every attempt's interval,
+//! from the request log) — the difference is what our own orchestration costs: planning, the
+//! estimate, prompt building, the database, waiting between stages — and against the episode's
+//! longest single call, the least any schedule could take. Prints Markdown and writes it to
+//! the file named by `CASTWRIGHT_BENCH_OUT`.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,7 +21,8 @@ use openrouter_sim::{Scenario, SimConfig, SimServer};
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
 
-const EPISODES: usize = 3;
+/// Episode lengths, in minutes.
+const MINUTES: [u32; 3] = [10, 30, 60];
 
 const NOTES: [(&str, &str); 3] = [
     ("golden-record.md", "# The Golden Record\nThe committee had six weeks to choose 116 images. Carl Sagan chaired the committee. The record holds greetings in 55 languages and 90 minutes of music."),
@@ -59,11 +63,15 @@ fn union_ms(mut spans: Vec<(i128, i128)>) -> i128 {
 }
 
 struct Row {
+    minutes: u32,
+    together: bool,
+    script_calls: usize,
     wall: Duration,
+    script_wall_ms: i128,
     calls_ms: i128,
     serial_ms: i128,
+    longest_ms: i128,
     attempts: i64,
-    stages: usize,
 }
 
 fn main() {
@@ -91,112 +99,182 @@ async fn measure() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
-    let client = Client::new(&sim.api_base(), Some(Sensitive::new(sim.key()))).unwrap();
     let profile = ConnectionProfile {
         id: "demo".into(),
         kind: ConnectionKind::Demo,
         deny_data_collection: false,
         limit_off: false,
     };
-    // The app's own policy: its timeouts, retries and fallback widths.
-    let router = Router::new(client, profile, store.clone(), RetryPolicy::default());
-    let runner = Runner::new(router, store.clone(), None);
-
     let mut rows = Vec::new();
-    for n in 0..EPISODES {
-        let id = {
-            let guard = store.lock().unwrap();
-            let brief = EpisodeBrief {
-                title: format!("Voyager's golden record, take {n}"),
-                brief: "How the Voyager golden record was made, for curious listeners.".into(),
-                budget_usd: Decimal::from(3),
-                ..EpisodeBrief::default()
-            };
-            let ep = episode::create(guard.conn(), &brief, "demo", &current_models(&[])).unwrap();
-            for (i, (name, text)) in NOTES.iter().enumerate() {
-                // A different note each time, so no episode reuses another's answers.
-                let text = format!("{text}\nTake {n}.");
-                notes_store::add(
-                    guard.conn(),
-                    &ep.id,
-                    &NoteInput {
-                        source_name: name.to_string(),
-                        path: None,
-                        hash: format!("hash-{n}-{i}"),
-                        word_count: text.split_whitespace().count() as u32,
-                        preview: text.chars().take(50).collect(),
-                        text,
-                        warning: None,
-                    },
-                )
-                .unwrap();
-            }
-            ep.id
-        };
-        let cancel = CancellationToken::new();
-        let started = Instant::now();
-        let result = runner
-            .run(
-                &id,
-                &RunOptions {
-                    stream: true,
-                    ..RunOptions::default()
-                },
-                &cancel,
-                &mut |_| {},
-            )
-            .await
-            .expect("the episode runs to the end");
-        let wall = started.elapsed();
-        let guard = store.lock().unwrap();
-        let mut stmt = guard
-            .conn()
-            .prepare("SELECT at, latency_ms FROM requests WHERE episode_id = ?1")
-            .unwrap();
-        let spans: Vec<(i128, i128)> = stmt
-            .query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .unwrap()
-            .map(|r| {
-                let (at, latency) = r.unwrap();
-                let end = millis(&at);
-                (end - i128::from(latency), end)
-            })
-            .collect();
-        rows.push(Row {
-            wall,
-            serial_ms: spans.iter().map(|(s, e)| e - s).sum(),
-            attempts: spans.len() as i64,
-            calls_ms: union_ms(spans),
-            stages: result.stages.len(),
-        });
+    let mut n = 0;
+    for minutes in MINUTES {
+        for together in [true, false] {
+            n += 1;
+            // The app's own policy: its timeouts, retries and fallback widths.
+            let router = Router::new(
+                Client::new(&sim.api_base(), Some(Sensitive::new(sim.key()))).unwrap(),
+                profile.clone(),
+                store.clone(),
+                RetryPolicy::default(),
+            );
+            let runner = Runner::new(router, store.clone(), None).parts_together(together);
+            rows.push(one_episode(&runner, &store, n, minutes, together).await);
+        }
     }
 
     let mut md = String::new();
-    md.push_str(&format!(
-        "{EPISODES} episodes of the original stage design (10 minutes, two hosts, three short notes), \
-         streamed, on the demo scenario (the catalog's real latencies and token rates), with the \
-         app's retry policy. \"Calls\" is the time at least one attempt was in flight (the union of \
-         every attempt's interval in the request log, millisecond stamps); \"serial\" is the sum of \
-         the attempts' latencies, which concurrency within a stage brings down.\n\n"
-    ));
-    md.push_str("| episode | stages | attempts | wall (s) | calls (s) | serial (s) | orchestration (s) | orchestration share |\n|---|---|---|---|---|---|---|---|\n");
-    for (i, r) in rows.iter().enumerate() {
+    md.push_str(
+        "One episode per row, of the original stage design (two hosts, three short notes), streamed, \
+         on the demo scenario: each model's own latency, time to first token and token rate from \
+         the emulator's catalog at `latency_scale` 1.0 (the script's Claude Opus 5.5: 380-460 ms \
+         latency, 1.5-1.7 s more to the first token, then 42-48 tokens/s, by provider; the check's \
+         Gemini 3.8 Flash: 180-200 ms, 0.4-0.45 s, 210-240 tokens/s), with the app's retry policy. \
+         \"Parts\" is how the script was written: together (the app's way when the budget holds \
+         every part at once) or one at a time (as before); a 10-minute script is one part. \
+         \"Calls\" is the time at least one attempt was in flight (the union of every attempt's \
+         interval in the request log, millisecond stamps); \"serial\" the sum of the attempts' \
+         latencies; \"longest call\" the longest single attempt, the least any schedule could \
+         take. Target: a 60-minute episode within 1.5x of its longest call.\n\n",
+    );
+    md.push_str("| minutes | parts | script calls | attempts | wall (s) | script stage (s) | calls (s) | serial (s) | orchestration share | longest call (s) | wall / longest call |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for r in &rows {
         let calls = Duration::from_millis(r.calls_ms as u64);
         let orchestration = r.wall.saturating_sub(calls);
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {:.1} % |\n",
-            i + 1,
-            r.stages,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} % | {} | {:.2}x |\n",
+            r.minutes,
+            if r.together {
+                "together"
+            } else {
+                "one at a time"
+            },
+            r.script_calls,
             r.attempts,
             secs(r.wall),
+            secs(Duration::from_millis(r.script_wall_ms as u64)),
             secs(calls),
             secs(Duration::from_millis(r.serial_ms as u64)),
-            secs(orchestration),
-            orchestration.as_secs_f64() / r.wall.as_secs_f64() * 100.0
+            orchestration.as_secs_f64() / r.wall.as_secs_f64() * 100.0,
+            secs(Duration::from_millis(r.longest_ms as u64)),
+            r.wall.as_secs_f64() * 1000.0 / r.longest_ms.max(1) as f64,
         ));
     }
+    for m in MINUTES {
+        let wall = |together: bool| {
+            rows.iter()
+                .find(|r| r.minutes == m && r.together == together)
+                .map(|r| r.wall.as_secs_f64())
+                .unwrap_or(0.0)
+        };
+        md.push_str(&format!(
+            "\n{m} minutes: together {:.2} s against one at a time {:.2} s ({:.0} % of the time).",
+            wall(true),
+            wall(false),
+            wall(true) / wall(false).max(f64::EPSILON) * 100.0
+        ));
+    }
+    md.push('\n');
     print!("{md}");
     if let Ok(path) = std::env::var("CASTWRIGHT_BENCH_OUT") {
         std::fs::write(path, &md).unwrap();
+    }
+}
+
+/// Runs one fresh episode of `minutes` and reads its attempts back from the request log.
+async fn one_episode(
+    runner: &Runner,
+    store: &Arc<Mutex<Store>>,
+    n: usize,
+    minutes: u32,
+    together: bool,
+) -> Row {
+    let id = {
+        let guard = store.lock().unwrap();
+        let brief = EpisodeBrief {
+            title: format!("Voyager's golden record, take {n}"),
+            brief: "How the Voyager golden record was made, for curious listeners.".into(),
+            minutes,
+            budget_usd: Decimal::from(20),
+            ..EpisodeBrief::default()
+        };
+        let ep = episode::create(guard.conn(), &brief, "demo", &current_models(&[])).unwrap();
+        for (i, (name, text)) in NOTES.iter().enumerate() {
+            // A different note each time, so no episode reuses another's answers.
+            let text = format!("{text}\nTake {n}.");
+            notes_store::add(
+                guard.conn(),
+                &ep.id,
+                &NoteInput {
+                    source_name: name.to_string(),
+                    path: None,
+                    hash: format!("hash-{n}-{i}"),
+                    word_count: text.split_whitespace().count() as u32,
+                    preview: text.chars().take(50).collect(),
+                    text,
+                    warning: None,
+                },
+            )
+            .unwrap();
+        }
+        ep.id
+    };
+    let cancel = CancellationToken::new();
+    let started = Instant::now();
+    runner
+        .run(
+            &id,
+            &RunOptions {
+                stream: true,
+                ..RunOptions::default()
+            },
+            &cancel,
+            &mut |_| {},
+        )
+        .await
+        .expect("the episode runs to the end");
+    let wall = started.elapsed();
+    let guard = store.lock().unwrap();
+    let mut stmt = guard
+        .conn()
+        .prepare("SELECT at, latency_ms, stage FROM requests WHERE episode_id = ?1")
+        .unwrap();
+    let attempts: Vec<(i128, i128, String)> = stmt
+        .query_map([&id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            ))
+        })
+        .unwrap()
+        .map(|r| {
+            let (at, latency, stage) = r.unwrap();
+            let end = millis(&at);
+            (end - i128::from(latency), end, stage)
+        })
+        .collect();
+    let spans: Vec<(i128, i128)> = attempts.iter().map(|(s, e, _)| (*s, *e)).collect();
+    let script: Vec<(i128, i128)> = attempts
+        .iter()
+        .filter(|a| a.2 == "script")
+        .map(|(s, e, _)| (*s, *e))
+        .collect();
+    let script_wall_ms = match (
+        script.iter().map(|s| s.0).min(),
+        script.iter().map(|s| s.1).max(),
+    ) {
+        (Some(a), Some(b)) => b - a,
+        _ => 0,
+    };
+    Row {
+        minutes,
+        together,
+        script_calls: script.len(),
+        wall,
+        script_wall_ms,
+        serial_ms: spans.iter().map(|(s, e)| e - s).sum(),
+        longest_ms: spans.iter().map(|(s, e)| e - s).max().unwrap_or(0),
+        attempts: spans.len() as i64,
+        calls_ms: union_ms(spans),
     }
 }

@@ -244,6 +244,21 @@ pub fn totals(conn: &Connection, scope: &str) -> rusqlite::Result<(i64, i64)> {
         .unwrap_or((0, 0)))
 }
 
+/// The least room left under the limits of `scopes` (limit − spent − reserved, never below
+/// zero), or `None` when none of them has a limit. A read, not a reservation: what it allows
+/// may be taken by another call before this one reserves (the reservation still refuses).
+pub fn room(conn: &Connection, scopes: &[ScopeLimit]) -> rusqlite::Result<Option<i64>> {
+    let mut least: Option<i64> = None;
+    for s in scopes {
+        if let Some(limit) = s.limit_units {
+            let (spent, reserved) = totals(conn, &s.scope)?;
+            let room = limit.saturating_sub(spent).saturating_sub(reserved).max(0);
+            least = Some(least.map_or(room, |l| l.min(room)));
+        }
+    }
+    Ok(least)
+}
+
 /// Spend recorded for a scope, as dollars.
 pub fn spent(conn: &Connection, scope: &str) -> rusqlite::Result<Decimal> {
     Ok(from_units(totals(conn, scope)?.0))

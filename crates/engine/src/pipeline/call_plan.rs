@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::episode::Episode;
 use super::notes_store::StoredNote;
+use super::seams::{seams, POINT_CHARS};
 use super::{prompts, research, Stage, StageSettings};
 use crate::budget::{prompt_token_bound, WorstCase};
 use crate::catalog;
@@ -81,6 +82,45 @@ pub struct PlannedCall {
     /// Made only when the script fails its check: the rewrite and its re-check. They count
     /// in the upper bound, not in what the run is expected to cost.
     pub conditional: bool,
+    /// The segments a script part writes (empty for other calls).
+    pub segments: Vec<String>,
+}
+
+/// The Script stage's calls, one per part: the outline and the notes, the part's segments,
+/// its share of the words, and its seams with the parts beside it (see `seams`).
+pub fn script_calls(ep: &Episode, notes: &[StoredNote], outline: &str) -> Vec<PlannedCall> {
+    let settings = &ep.plan.script;
+    let labelled = research::labelled(notes);
+    let plan = prompts::segment_plan(&ep.brief);
+    let parts = script_parts(ep.brief.word_target(), &plan, settings);
+    let groups: Vec<&[String]> = parts.iter().map(|p| p.segments).collect();
+    let seams = seams(outline, &plan, &groups);
+    parts
+        .iter()
+        .zip(&seams)
+        .map(|(p, seam)| PlannedCall {
+            models: settings.chain.models.clone(),
+            messages: prompts::script(&ep.brief, outline, &labelled, p.segments, p.words, seam),
+            max_tokens: p.max_tokens,
+            conditional: false,
+            segments: p.segments.to_vec(),
+        })
+        .collect()
+}
+
+/// The most `call` can cost: what the router reserves for it, or more (the dearest model of
+/// all it can reach).
+pub fn upper_units(
+    conn: &rusqlite::Connection,
+    profile: &ConnectionProfile,
+    call: &PlannedCall,
+) -> i64 {
+    call_cost(
+        &prices(conn, profile, &call.models),
+        &call.messages,
+        call.max_tokens,
+    )
+    .1
 }
 
 /// The calls `stage` makes, with prompts as long as their inputs can be (earlier stages'
@@ -95,6 +135,7 @@ pub fn stage_calls(ep: &Episode, notes: &[StoredNote], stage: Stage) -> Vec<Plan
         messages,
         max_tokens,
         conditional,
+        segments: Vec::new(),
     };
     let models = &settings.chain.models;
     match stage {
@@ -120,15 +161,11 @@ pub fn stage_calls(ep: &Episode, notes: &[StoredNote], stage: Stage) -> Vec<Plan
             )]
         }
         Stage::Script => {
-            let outline = "x".repeat((ep.plan.synthesis.max_tokens * 4) as usize);
-            let segments = prompts::segment_plan(&ep.brief);
-            script_parts(target, &segments, settings)
-                .iter()
-                .map(|p| {
-                    let msgs = prompts::script(&ep.brief, &outline, &labelled, p.segments, p.words);
-                    call(models, msgs, p.max_tokens, false)
-                })
-                .collect()
+            // The outline at its longest, read as one point (so each part's seam carries a
+            // point of the longest length it can have).
+            let longest = (ep.plan.synthesis.max_tokens * 4) as usize;
+            let outline = format!("1. {}", "x".repeat(longest.max(POINT_CHARS)));
+            script_calls(ep, notes, &outline)
         }
         Stage::QualityCheck => {
             let check = |script_tokens: u32, conditional| {

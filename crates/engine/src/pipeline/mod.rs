@@ -13,7 +13,8 @@
 //!   (`stage_runs.rs`, which owns that table), run, and saved in `artifacts` — or kept as a
 //!   draft when it fails or is cancelled.
 //! - **Where each stage lives**: `stages/research.rs`, `stages/synthesis.rs`,
-//!   `stages/script.rs`, `stages/quality.rs` (the check, and the rewrite of a script below
+//!   `stages/script.rs` (a long script's parts written at the same time when the budget
+//!   holds them all, their transitions planned in `seams.rs`), `stages/quality.rs` (the check, and the rewrite of a script below
 //!   the pass mark with the rewrite's own check). Every stage gets the run's `StageCtx`
 //!   (`stage_ctx.rs`: episode, notes, options, router, limits, live spend, progress
 //!   callback, cancel) and makes its calls through `StageCtx::call`, or `StageCtx::complete` (`continuation.rs`)
@@ -53,6 +54,7 @@ pub mod research;
 pub mod run;
 pub mod run_lease;
 pub mod script_answer;
+pub mod seams;
 pub mod stage;
 pub(crate) mod stage_ctx;
 pub mod stage_runs;

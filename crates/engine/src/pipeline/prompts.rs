@@ -3,6 +3,7 @@
 //! local emulator) can tell the material from the instructions.
 
 use super::episode::{EpisodeBrief, Format};
+use super::seams::Seams;
 use crate::gateway::Message;
 
 fn material(blocks: &[(String, String)]) -> String {
@@ -87,6 +88,7 @@ pub fn script(
     notes: &[(String, String)],
     segments: &[String],
     words: u32,
+    seams: &Seams,
 ) -> Vec<Message> {
     let speakers = b.speakers().join(", ");
     let mut blocks = vec![("outline".to_string(), outline.to_string())];
@@ -99,11 +101,12 @@ pub fn script(
              target: {}.\nEvery spoken line is \"NAME: text\" using only the speakers named \
              above. Ad reads are marked lines for the host to read. Stay close to the outline and \
              the notes; do not invent facts. After a line that states a fact from the notes, \
-             put the label of its note in square brackets, like [n1]. Aim for about {words} words.",
+             put the label of its note in square brackets, like [n1]. Aim for about {words} words.{}",
             segment_plan(b).join("; "),
             segments.join("; "),
             show_line(b),
-            segments.join("; ")
+            segments.join("; "),
+            seams.instructions()
         )),
         Message::user(material(&blocks)),
     ]

@@ -103,6 +103,8 @@ pub(crate) struct StageCtx<'a, 'e> {
     pub limits: Vec<ScopeLimit>,
     /// The 80 % warning was given.
     pub warned: bool,
+    /// A long script's parts may be written at the same time (see `stages::script`).
+    pub parts_together: bool,
 }
 
 impl StageCtx<'_, '_> {
