@@ -4,9 +4,18 @@
 //! lenient; what is read is then checked strictly against the verdict schema, so an answer
 //! that is not a verdict is never taken for one.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::quality::UnsupportedClaim;
+// A claim of the script the notes do not support, as a verdict lists it. Re-exported by
+// `quality`, where the rest of the verdict lives; defined here so that reading a verdict does
+// not depend back on `quality`. (No doc comment: it would change the generated bindings.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UnsupportedClaim {
+    pub claim: String,
+    pub reason: String,
+}
 
 /// The first JSON object in `text` that parses, wherever it sits: fenced, after prose,
 /// before a closing remark. Objects nested inside an earlier unparsable one are tried too.

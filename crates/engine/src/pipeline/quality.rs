@@ -5,12 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The pass mark: below it the script is rewritten once, if the budget allows.
 pub const PASS_MARK: u32 = 70;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct UnsupportedClaim {
-    pub claim: String,
-    pub reason: String,
-}
+pub use super::answer_read::UnsupportedClaim;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
