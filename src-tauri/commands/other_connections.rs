@@ -154,6 +154,9 @@ pub async fn set_other_connection_key(
 }
 
 /// A failure to list a service's models, in words that name the service (not OpenRouter).
+/// The code is the failure's own (`GatewayError::code`), but for one reading: a service
+/// other than OpenRouter that refuses a model list with 403 is refusing the key, not the
+/// content (there is no content to moderate in a model list).
 fn test_error(name: &str, base_url: &str, e: &GatewayError) -> IpcError {
     match e.kind {
         FailureKind::Unauthorized | FailureKind::Moderated => IpcError::new(
@@ -164,14 +167,14 @@ fn test_error(name: &str, base_url: &str, e: &GatewayError) -> IpcError {
             ),
         ),
         FailureKind::PaymentRequired => IpcError::new(
-            ErrorCode::CreditsExhausted,
+            e.code(),
             format!("{name} says the account has no credit left. Add credit with {name}, then test again."),
         ),
         FailureKind::Connection
         | FailureKind::AttemptTimeout
         | FailureKind::RequestTimeout
         | FailureKind::UpstreamTimeout => IpcError::new(
-            ErrorCode::Internal,
+            e.code(),
             format!(
                 "Castwright could not reach {name} at {base_url}. Check that the service is \
                  running and that the address is right."
@@ -183,7 +186,7 @@ fn test_error(name: &str, base_url: &str, e: &GatewayError) -> IpcError {
                 .map(|s| format!(" (it answered with status {s})"))
                 .unwrap_or_default();
             IpcError::new(
-                ErrorCode::Internal,
+                e.code(),
                 format!(
                     "{name} at {base_url} did not answer like an OpenAI-compatible service{status}. \
                      Check the address: it usually ends in /v1."

@@ -86,17 +86,6 @@ pub fn record_notes(conn: &Connection, id: i64, notes: &[String]) -> Result<(), 
     Ok(())
 }
 
-/// Whether the episode's last stage run stopped part-way (still marked running after a crash
-/// or a quit, or cancelled): the episode can be resumed.
-pub fn interrupted(conn: &Connection, episode_id: &str) -> Result<bool, rusqlite::Error> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM stage_runs WHERE episode_id = ?1 AND status IN ('running', 'cancelled')
-            AND id = (SELECT MAX(id) FROM stage_runs WHERE episode_id = ?1))",
-        params![episode_id],
-        |r| r.get(0),
-    )
-}
-
 /// Whether the episode's last stage run was cut short (a crash or a quit while it ran, or a
 /// cancel) and can be resumed.
 pub fn cut_short(conn: &Connection, episode_id: &str) -> Result<bool, super::PipelineError> {
