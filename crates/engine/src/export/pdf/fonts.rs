@@ -1,13 +1,16 @@
 //! The embedded fonts, parsed once, and text measurement for line wrapping.
 
+use std::io::Read;
 use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
 use crate::export::ExportError;
 
-const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+// The TTF files of `export/fonts/`, deflated by the build script: half the size in the binary.
+const REGULAR_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.deflate"));
+const BOLD_DEFLATED: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans-Bold.ttf.deflate"));
 
 /// Shown for a character the font has no glyph for (DejaVu Sans has no CJK or emoji).
 const MISSING: char = '\u{fffd}';
@@ -22,8 +25,8 @@ static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
 pub(crate) fn load() -> Result<&'static Fonts, ExportError> {
     FONTS
         .get_or_init(|| {
-            let regular = ParsedFont::from_bytes(REGULAR_TTF, 0, &mut Vec::new())?;
-            let bold = ParsedFont::from_bytes(BOLD_TTF, 0, &mut Vec::new())?;
+            let regular = ParsedFont::from_bytes(&inflate(REGULAR_DEFLATED)?, 0, &mut Vec::new())?;
+            let bold = ParsedFont::from_bytes(&inflate(BOLD_DEFLATED)?, 0, &mut Vec::new())?;
             Some(Fonts { regular, bold })
         })
         .as_ref()
@@ -31,6 +34,18 @@ pub(crate) fn load() -> Result<&'static Fonts, ExportError> {
             format: "PDF",
             detail: "the built-in font could not be loaded".into(),
         })
+}
+
+/// A font file as the build script deflated it, back to its TTF bytes.
+fn inflate(deflated: &[u8]) -> Option<Vec<u8>> {
+    let mut ttf = Vec::new();
+    match flate2::read::DeflateDecoder::new(deflated).read_to_end(&mut ttf) {
+        Ok(_) => Some(ttf),
+        Err(e) => {
+            tracing::error!(error = %e, "an embedded font could not be inflated");
+            None
+        }
+    }
 }
 
 impl Fonts {
