@@ -4,81 +4,28 @@
 //! in an end-to-end run. Afterwards the data folder (database, write-ahead log, logs,
 //! settings) and every IPC payload are searched for the PKCE verifier, the code and the key.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use castwright_engine::secrets::{Keychain, OPENROUTER_ACCOUNT};
 use openrouter_sim::{Scenario, SimConfig, SimServer};
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use serde_json::json;
+use support::mock_app::{invoke, App};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-type Payloads = Arc<Mutex<Vec<String>>>;
-
-struct App {
-    _app: tauri::App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-    payloads: Payloads,
-}
-
+/// The window app with its data and keys given, handing the approval URL to `url_file`
+/// instead of a browser (as in an end-to-end run).
 fn app(data_dir: &Path, service: &str, base: &str, url_file: &Path) -> App {
     std::env::set_var("CASTWRIGHT_DATA_DIR", data_dir);
     std::env::set_var("CASTWRIGHT_KEYCHAIN_SERVICE", service);
     std::env::set_var("CASTWRIGHT_OPENROUTER_BASE_URL", base);
     std::env::set_var("CASTWRIGHT_E2E", "1");
     std::env::set_var("CASTWRIGHT_E2E_AUTH_URL_FILE", url_file);
-    let payloads: Payloads = Arc::new(Mutex::new(Vec::new()));
-    let seen = payloads.clone();
-    let builder = mock_builder().channel_interceptor(move |_, _, _, body| {
-        let text = match body {
-            InvokeResponseBody::Json(s) => s.clone(),
-            InvokeResponseBody::Raw(b) => String::from_utf8_lossy(b).to_string(),
-        };
-        seen.lock().unwrap_or_else(|e| e.into_inner()).push(text);
-        true
-    });
-    let mut app = castwright_lib::app_builder(builder)
-        .build(tauri::generate_context!())
-        .unwrap_or_else(|e| panic!("app builds: {e}"));
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    let window = match app.get_webview_window("main") {
-        Some(w) => w,
-        None => WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap_or_else(|e| panic!("window: {e}")),
-    };
-    App {
-        _app: app,
-        window,
-        payloads,
-    }
-}
-
-fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
-    let r = get_ipc_response(
-        &app.window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap());
-    let text = match &r {
-        Ok(v) | Err(v) => format!("{cmd}: {v}"),
-    };
-    app.payloads.lock().unwrap().push(text);
-    r
+    support::mock_app::start()
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

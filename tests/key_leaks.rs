@@ -6,17 +6,16 @@
 //! The commands run through Tauri's mock runtime with the real keychain, so `make test` runs
 //! this file inside a D-Bus session with gnome-keyring (scripts/with-keyring.sh).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use castwright_engine::secrets::Keychain;
 use openrouter_sim::{test_key, KeyConfig, Scenario, SimConfig, SimServer};
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use serde_json::json;
+use support::mock_app::{invoke, ok, App};
 
 /// Two well-formed canary keys, unique to this run; the scenario lists them.
 fn canaries() -> (String, String) {
@@ -209,83 +208,14 @@ fn headless_episodes_with_two_keys_leave_no_trace_of_either() {
 
 // ---- The window app's commands, through Tauri's mock runtime. ----
 
-type Payloads = Arc<Mutex<Vec<String>>>;
-
-struct App {
-    _app: tauri::App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-    payloads: Payloads,
-}
-
+/// The window app with its data, keys, OpenRouter address and export folder given.
 fn app(data_dir: &Path, service: &str, base: &str, export_dir: &Path) -> App {
     std::env::set_var("CASTWRIGHT_DATA_DIR", data_dir);
     std::env::set_var("CASTWRIGHT_KEYCHAIN_SERVICE", service);
     std::env::set_var("CASTWRIGHT_OPENROUTER_BASE_URL", base);
     std::env::set_var("CASTWRIGHT_EXPORT_DIR", export_dir);
     std::env::remove_var("CASTWRIGHT_DEMO_SCENARIO");
-    let payloads: Payloads = Arc::new(Mutex::new(Vec::new()));
-    let seen = payloads.clone();
-    // Every message sent to the page through a `Channel` (run progress) is kept here.
-    let builder = mock_builder().channel_interceptor(move |_, _, _, body| {
-        let text = match body {
-            InvokeResponseBody::Json(s) => s.clone(),
-            InvokeResponseBody::Raw(b) => String::from_utf8_lossy(b).to_string(),
-        };
-        seen.lock().unwrap_or_else(|e| e.into_inner()).push(text);
-        true
-    });
-    let mut app = castwright_lib::app_builder(builder)
-        .build(tauri::generate_context!())
-        .unwrap_or_else(|e| panic!("app builds: {e}"));
-    // One turn of the event loop delivers `Ready`, which runs the app's setup hook; the
-    // deprecation is about calling it in a loop, which this does not.
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    let window = match app.get_webview_window("main") {
-        Some(w) => w,
-        None => WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap_or_else(|e| panic!("window: {e}")),
-    };
-    App {
-        _app: app,
-        window,
-        payloads,
-    }
-}
-
-/// Invokes a command and keeps what comes back (answer or error) with the payloads.
-fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
-    let r = get_ipc_response(
-        &app.window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost"
-                .parse()
-                .unwrap_or_else(|e| panic!("{e}")),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| {
-        body.deserialize::<Value>()
-            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
-    });
-    let text = match &r {
-        Ok(v) | Err(v) => format!("{cmd}: {v}"),
-    };
-    app.payloads
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(text);
-    r
-}
-
-fn ok(app: &App, cmd: &str, args: Value) -> Value {
-    invoke(app, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    support::mock_app::start()
 }
 
 #[test]
