@@ -4,11 +4,18 @@
 
 use std::path::Path;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer};
 
 /// Environment variable holding a `tracing` filter (e.g. `castwright_engine=debug`).
 pub const LOG_ENV: &str = "CASTWRIGHT_LOG";
+
+/// Lines queued for the background writer. The queue is allocated whole when logging starts,
+/// so the library's default (128,000 lines, about 4 MB) would sit in memory for the life of
+/// the app; the app logs a few lines a call, and the writer drains the queue within
+/// milliseconds. When the queue is full a line is dropped rather than the caller made to
+/// wait: a slow disk must never stall a run.
+const BUFFERED_LINES: usize = 8_192;
 
 /// Keeps the background log writer alive; dropping it flushes the file.
 pub struct LogGuard {
@@ -38,7 +45,10 @@ pub fn init(log_dir: &Path, console: Console) -> LogGuard {
                 .build(log_dir);
             match appender {
                 Ok(appender) => {
-                    let (writer, guard) = tracing_appender::non_blocking(appender);
+                    let (writer, guard) = NonBlockingBuilder::default()
+                        .buffered_lines_limit(BUFFERED_LINES)
+                        .lossy(true)
+                        .finish(appender);
                     let layer = fmt::layer()
                         .with_writer(writer)
                         .with_ansi(false)
