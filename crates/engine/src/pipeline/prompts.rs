@@ -159,9 +159,10 @@ pub fn quality(
     vec![
         Message::system(format!(
             "You are a strict podcast editor.\nTASK: verdict\nTARGET_WORDS: {target}\n{}\n\
-             Check the script against the notes. Score it 0-100. List every claim the notes do \
-             not support, judge the structure and the tone, and give concrete fixes. The script \
-             has {words} words against a target of {target}. Answer with the JSON object only.",
+             Check the script against the notes. Score it 0-100. List the claims the notes do \
+             not support, the eight that matter most at most, each quoted briefly; judge the \
+             structure and the tone; give up to five concrete fixes. The script has {words} \
+             words against a target of {target}. Answer with the JSON object only.",
             show_line(b)
         )),
         Message::user(material(&blocks)),

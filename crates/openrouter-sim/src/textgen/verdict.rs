@@ -52,7 +52,28 @@ fn read_script(text: &str) -> Vec<Segment> {
     out
 }
 
-/// `(number, noun)` pairs in a text: "116 images", "55 languages", "1977".
+/// An editor names the claims that matter most, not every one: a long script against notes
+/// full of figures would otherwise give a verdict longer than any checker's answer.
+const MOST_CLAIMS: usize = 8;
+/// Figures listed in one reason or fix before "and N more".
+const MOST_FIGURES: usize = 6;
+
+/// Words after a number that are not what it counts ("in 1999 the mission", "5 of them").
+const NOT_A_NOUN: [&str; 24] = [
+    "the", "and", "for", "with", "was", "were", "that", "this", "from", "into", "had", "has",
+    "have", "are", "its", "his", "her", "their", "our", "but", "not", "per", "than", "when",
+];
+
+/// A four-digit number in the range of years, written without a separator ("1977"): a date,
+/// not a count, whatever word follows it.
+fn is_year(number: &str) -> bool {
+    number.len() == 4
+        && number
+            .parse::<u32>()
+            .is_ok_and(|n| (1000..=2199).contains(&n))
+}
+
+/// `(number, noun)` pairs in a text: "116 images", "55 languages", "1977" (a year: no noun).
 fn figures(text: &str) -> Vec<(String, String)> {
     let words: Vec<String> = text
         .split_whitespace()
@@ -63,11 +84,23 @@ fn figures(text: &str) -> Vec<(String, String)> {
         })
         .collect();
     let mut out = Vec::new();
+    let raw: Vec<&str> = text.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
         if !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()) {
+            // "1,977" is a count; "1977," a year at the end of a clause.
+            let separated = raw.get(i).is_some_and(|r| {
+                r.trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .contains(',')
+            });
+            let year = is_year(w) && !separated;
             let noun = words
                 .get(i + 1)
-                .filter(|n| n.chars().all(|c| c.is_alphabetic()) && n.len() > 2)
+                .filter(|n| {
+                    !year
+                        && n.chars().all(|c| c.is_alphabetic())
+                        && n.len() > 2
+                        && !NOT_A_NOUN.contains(&n.as_str())
+                })
                 .cloned()
                 .unwrap_or_default();
             out.push((w.clone(), noun));
@@ -96,11 +129,26 @@ fn note_figures(src: &Source) -> BTreeMap<String, BTreeMap<String, Vec<String>>>
 }
 
 fn listing(values: &BTreeMap<String, Vec<String>>, noun: &str) -> String {
-    values
-        .iter()
-        .map(|(v, ids)| format!("{v} {noun} [{}]", ids.join(", ")))
+    capped(
+        values
+            .iter()
+            .map(|(v, ids)| format!("{v} {noun} [{}]", ids.join(", ")))
+            .collect(),
+    )
+}
+
+/// Items joined with commas, the first [`MOST_FIGURES`] of them and how many more.
+fn capped(items: Vec<String>) -> String {
+    let more = items.len().saturating_sub(MOST_FIGURES);
+    let mut out = items
+        .into_iter()
+        .take(MOST_FIGURES)
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
 }
 
 /// The verdict object with every field any verdict prompt of the app asks for.
@@ -150,9 +198,9 @@ pub fn value(src: &Source) -> Value {
     }
 
     for (noun, uses) in &disputed {
-        let options: Vec<&str> = known
+        let options: Vec<String> = known
             .get(noun)
-            .map(|v| v.keys().map(String::as_str).collect())
+            .map(|v| v.keys().cloned().collect())
             .unwrap_or_default();
         let said: Vec<String> = uses
             .iter()
@@ -162,11 +210,16 @@ pub fn value(src: &Source) -> Value {
             0,
             format!(
                 "Pick one figure for the number of {noun}: the notes give {} and the script says {}. Say which source you follow, or tell listeners the sources differ.",
-                options.join(", "),
-                said.join(", ")
+                capped(options),
+                capped(said)
             ),
         );
     }
+    // A line with two disputed figures is one claim to check, and the list keeps to the
+    // first few, in script order.
+    let mut seen = std::collections::HashSet::new();
+    claims.retain(|c| seen.insert(c["claim"].to_string()));
+    claims.truncate(MOST_CLAIMS);
     let structure = structure(&script, &mut fixes);
     craft(&script, src.target_words, &mut fixes);
     let tone = tone(&script, &mut fixes);
@@ -402,5 +455,53 @@ mod tests {
             "{v:#}"
         );
         assert!(v["score"].as_i64().unwrap() >= 70);
+    }
+
+    #[test]
+    fn years_and_small_words_after_a_number_are_not_counted_things() {
+        assert_eq!(
+            figures(
+                "In 1999 the mission logged 1,977 commands and 5 of them failed. In 2004, Ed Stone"
+            ),
+            vec![
+                ("1999".to_owned(), String::new()),
+                ("1977".to_owned(), "commands".to_owned()),
+                ("5".to_owned(), String::new()),
+                ("2004".to_owned(), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_script_full_of_disputed_figures_gets_a_verdict_of_bounded_length() {
+        let notes: String = (0..60)
+            .map(|i| {
+                format!(
+                    "[n{i}] Note {i}\nThe probe sent {} pictures in {}.\n",
+                    100 + i,
+                    1970 + i
+                )
+            })
+            .collect();
+        let lines: String = (0..200)
+            .map(|i| {
+                format!(
+                    "Alex: The probe sent {} pictures.\nSam: And {} more.\n",
+                    100 + i % 60,
+                    i
+                )
+            })
+            .collect();
+        let msgs: Vec<Message> = serde_json::from_value(json!([
+            {"role": "system", "content": "TASK: verdict"},
+            {"role": "user", "content": format!("<<<NOTES\n[script]\n## Main segment 1 (9:00)\n{lines}{notes}NOTES>>>")}
+        ]))
+        .unwrap();
+        let v = value(&Source::read(&msgs));
+        let claims = v["unsupported_claims"].as_array().unwrap();
+        assert_eq!(claims.len(), MOST_CLAIMS, "{v:#}");
+        let text = v.to_string();
+        assert!(text.len() < 4_000, "{} characters: {text}", text.len());
+        assert!(text.contains("and 54 more"), "{text}");
     }
 }
