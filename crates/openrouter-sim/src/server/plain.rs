@@ -15,7 +15,7 @@ pub async fn respond(st: Arc<Shared>, plan: Plan) -> Response {
     let scale = plan.scenario.timing.latency_scale;
     let e = &plan.endpoint;
     let completion_tokens = plan.output.completion_tokens();
-    let ttft = scaled(e.latency_ms + e.ttft_ms, scale);
+    let ttft = scaled(plan.first_token_ms(), scale);
     let gen_ms = completion_tokens.saturating_mul(1000) / u64::from(e.tokens_per_second.max(1));
     tokio::time::sleep(ttft).await;
     let first_token_at = std::time::Instant::now();

@@ -214,7 +214,7 @@ async fn produce_inner(
         ok(out.send(PROCESSING.into()).await)?;
     }
     ok(out
-        .wait_with_keepalive(scaled(e.latency_ms + e.ttft_ms, scale), timing.keepalive_ms)
+        .wait_with_keepalive(scaled(plan.first_token_ms(), scale), timing.keepalive_ms)
         .await)?;
 
     ok(out
