@@ -8,8 +8,11 @@ use super::notes_store::StoredNote;
 pub const PIECE_WORDS: usize = 2_500;
 /// Small pieces are packed together up to this many words per call.
 pub const BATCH_WORDS: usize = 1_800;
-/// Research calls in flight at once.
-pub const CONCURRENCY: usize = 3;
+/// Research calls in flight at once. Each batch is independent and the stage waits for the
+/// slowest wave, so a long episode's notes (a 60-minute episode brings about 9,000 words, five
+/// batches) are read in one wave rather than two; more than this would mostly add requests
+/// that a provider's rate limit sends back to retry.
+pub const CONCURRENCY: usize = 6;
 
 /// One research call: labelled pieces of notes, e.g. `("n3", "…")`.
 #[derive(Debug, Clone, PartialEq)]
