@@ -46,6 +46,21 @@ pub fn findings(src: &Source, rng: &mut ChaCha8Rng, budget: u64) -> String {
     w.out
 }
 
+/// A fact with its source label: its own when it carries one (a finding quoted with "[n2]"),
+/// else the label of the block it came from.
+fn cited(fact: &str, id: &str) -> String {
+    let bare = fact.trim_end_matches('.');
+    if bare.ends_with(']') && bare.contains('[') {
+        bare.to_owned()
+    } else {
+        format!("{fact} [{id}]")
+    }
+}
+
+/// Facts an outline point gathers: an editor gives a point to each handful of facts, so a
+/// long pile of findings makes a long outline (and a reasoning model takes its time over it).
+const FACTS_PER_POINT: usize = 4;
+
 pub fn outline(src: &Source, rng: &mut ChaCha8Rng, budget: u64) -> String {
     let mut w = Writer::new(budget);
     let target = src.words.unwrap_or(usize::MAX);
@@ -54,23 +69,32 @@ pub fn outline(src: &Source, rng: &mut ChaCha8Rng, budget: u64) -> String {
     } else {
         &src.notes
     };
-    for (i, note) in notes.iter().enumerate() {
-        let claim = note
-            .title
-            .clone()
-            .or_else(|| note.sentences.first().map(|s| heading_from(s)))
-            .unwrap_or_default();
-        if !w.line(&format!("{}. {claim} (source: [{}])", i + 1, note.id), 0) {
-            break;
-        }
-        let support = note.sentences.iter().take(3);
-        for s in support {
-            if w.words() >= target || !w.line(&format!("   - {s} [{}]", note.id), 0) {
-                break;
+    let mut point = 0;
+    'notes: for note in notes {
+        for (k, facts) in note.sentences.chunks(FACTS_PER_POINT).enumerate() {
+            let claim = note
+                .title
+                .clone()
+                .filter(|_| k == 0)
+                // Named after its first fact, without that fact's source label.
+                .or_else(|| {
+                    facts
+                        .first()
+                        .map(|s| heading_from(s.split(" [").next().unwrap_or(s)))
+                })
+                .unwrap_or_default();
+            point += 1;
+            if !w.line(&format!("{point}. {claim} (source: [{}])", note.id), 0) {
+                break 'notes;
             }
-        }
-        if w.words() >= target {
-            break;
+            for s in facts {
+                if w.words() >= target || !w.line(&format!("   - {}", cited(s, &note.id)), 0) {
+                    break 'notes;
+                }
+            }
+            if w.words() >= target {
+                break 'notes;
+            }
         }
     }
     w.out
@@ -302,6 +326,31 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("2. Launch day (source: [n2])"));
+    }
+
+    #[test]
+    fn a_long_pile_of_findings_makes_one_point_per_handful_of_facts() {
+        let findings: String = (0..20)
+            .map(|i| format!("- Probe {i} sent {} pictures. [n{}]\n", 100 + i, i % 3 + 1))
+            .collect();
+        let msgs: Vec<Message> = serde_json::from_value(json!([
+            {"role": "system", "content": "TASK: outline"},
+            {"role": "user", "content": format!("<<<NOTES\n[findings]\n{findings}NOTES>>>")}
+        ]))
+        .unwrap();
+        let out = outline(&Source::read(&msgs), &mut seeded::rng(0, 1), 10_000);
+        let points = out.lines().filter(|l| !l.starts_with(' ')).count();
+        assert_eq!(points, 20 / FACTS_PER_POINT, "{out}");
+        // Every fact keeps the label of its own note.
+        assert!(
+            out.contains("   - Probe 19 sent 119 pictures. [n2]"),
+            "{out}"
+        );
+        assert!(!out.contains("] ["), "{out}");
+        assert!(
+            out.starts_with("1. Probe 0 sent 100 pictures (source: [n1])"),
+            "{out}"
+        );
     }
 
     #[test]
