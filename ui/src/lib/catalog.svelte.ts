@@ -1,21 +1,51 @@
 // The connection's model names and prices, loaded once and shared by every screen that names
 // a model. Until it arrives (or on a connection without a catalog) names are made from ids.
+//
+// Loaded on first use, not at start-up: asking for the catalog starts the connection (for the
+// demo, a whole local service) and fetches hundreds of models, which the episode library never
+// shows. The first screen that reads a name or a price starts the load.
 
 import { api } from "./api";
 import { modelBook, type ModelBook } from "./models";
 
-export const catalog = $state<{ book: ModelBook; loaded: boolean }>({
+const state = $state<{ book: ModelBook; loaded: boolean }>({
   book: modelBook(),
   loaded: false,
 });
 
-export async function loadCatalog(): Promise<void> {
+/** Whether a screen has asked for the catalog (a connection change then loads it again). */
+let wanted = false;
+
+function want(): void {
+  if (wanted) return;
+  wanted = true;
+  // Out of the read that asked: a load changes state, which a template or derived must not.
+  queueMicrotask(() => void loadCatalog());
+}
+
+export const catalog = {
+  get book(): ModelBook {
+    want();
+    return state.book;
+  },
+  get loaded(): boolean {
+    want();
+    return state.loaded;
+  },
+};
+
+async function loadCatalog(): Promise<void> {
   try {
     const models = await api.modelCatalog();
-    catalog.book = modelBook(models);
-    catalog.loaded = true;
+    state.book = modelBook(models);
+    state.loaded = true;
   } catch (error) {
     // Names from ids are a fine fallback; prices are then not shown.
     console.warn("The model catalog could not be loaded:", error);
   }
+}
+
+/** After the connection changed: the new one's names and prices, if a screen has used them. */
+export function reloadCatalog(): void {
+  if (wanted) void loadCatalog();
 }
