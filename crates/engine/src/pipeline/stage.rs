@@ -171,7 +171,9 @@ pub fn original_design() -> StagePlan {
 
 /// Each tier's candidates today (late 2026), best first; the preset takes those the catalog
 /// offers. Research fans out over many notes, so cheap models on their cheapest endpoints
-/// (`:floor`, the stage's variant); synthesis a reasoning model; the script the premium
+/// (`:floor`, the stage's variant); synthesis a reasoning model on its fastest endpoints
+/// (`:nitro`: it is one call that every later stage waits for, and the fastest provider costs
+/// a fraction of a cent more an episode); the script the premium
 /// writers; the quality check fast evaluators on their fastest endpoints (`:nitro`). Each
 /// chain has backups from other makers, so one provider's outage does not stop a stage.
 pub const CURRENT_TIERS: [(Stage, &[&str]); 4] = [
@@ -226,6 +228,7 @@ pub fn current_models(available: &[String]) -> StagePlan {
             plan.get_mut(stage).chain.models = picked.iter().map(|m| m.to_string()).collect();
         }
     }
+    plan.synthesis.chain.variant = Variant::Nitro;
     plan
 }
 
@@ -315,6 +318,7 @@ mod tests {
         assert_eq!(p.script.chain.models, vec!["openai/gpt-6.1-sol"]);
         assert_eq!(p.research.chain.models, vec!["openai/gpt-6-luna"]);
         assert_eq!(p.research.chain.variant, Variant::Floor);
+        assert_eq!(p.synthesis.chain.variant, Variant::Nitro);
         assert_eq!(
             p.quality_check.chain.models,
             vec!["google/gemini-3.8-flash", "openai/gpt-6.1-terra"]
