@@ -21,14 +21,11 @@ use openrouter_sim::{Scenario, SimConfig, SimServer};
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
 
+#[path = "support/research_notes.rs"]
+mod research_notes;
+
 /// Episode lengths, in minutes.
 const MINUTES: [u32; 3] = [10, 30, 60];
-
-const NOTES: [(&str, &str); 3] = [
-    ("golden-record.md", "# The Golden Record\nThe committee had six weeks to choose 116 images. Carl Sagan chaired the committee. The record holds greetings in 55 languages and 90 minutes of music."),
-    ("launch.txt", "Voyager 2 launched on August 20, 1977. Voyager 1 followed sixteen days later, on September 5. Both flew past Jupiter and Saturn."),
-    ("interstellar.txt", "Voyager 1 crossed the heliopause in August 2012, the first human-made object in interstellar space. Its plutonium power source weakens by about four watts a year."),
-];
 
 fn secs(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64())
@@ -66,8 +63,13 @@ struct Row {
     minutes: u32,
     together: bool,
     script_calls: usize,
+    research_calls: usize,
+    notes_words: usize,
     wall: Duration,
+    research_ms: i128,
+    synthesis_ms: i128,
     script_wall_ms: i128,
+    quality_ms: i128,
     calls_ms: i128,
     serial_ms: i128,
     longest_ms: i128,
@@ -124,34 +126,47 @@ async fn measure() {
 
     let mut md = String::new();
     md.push_str(
-        "One episode per row, of the original stage design (two hosts, three short notes), streamed, \
-         on the demo scenario: each model's own latency, time to first token and token rate from \
-         the emulator's catalog at `latency_scale` 1.0 (the script's Claude Opus 5.5: 380-460 ms \
-         latency, 1.5-1.7 s more to the first token, then 42-48 tokens/s, by provider; the check's \
-         Gemini 3.8 Flash: 180-200 ms, 0.4-0.45 s, 210-240 tokens/s), with the app's retry policy. \
-         \"Parts\" is how the script was written: together (the app's way when the budget holds \
-         every part at once) or one at a time (as before); a 10-minute script is one part. \
-         \"Calls\" is the time at least one attempt was in flight (the union of every attempt's \
-         interval in the request log, millisecond stamps); \"serial\" the sum of the attempts' \
-         latencies; \"longest call\" the longest single attempt, the least any schedule could \
-         take. Target: a 60-minute episode within 1.5x of its longest call.\n\n",
+        "One episode per row, two hosts, the \"Current models\" preset, streamed, on the demo \
+         scenario: each model's own latency, time to first token and token rate from the \
+         emulator's catalog at `latency_scale` 1.0, and the first token also waits for the prompt \
+         to be read (its uncached tokens at 100 times the endpoint's token rate). The models: \
+         research DeepSeek V4.1 Flash on its cheapest endpoint (`:floor`), up to six batches at \
+         once; synthesis DeepSeek V4 Pro, a reasoning model; the script Claude Opus 5.5 (380-460 \
+         ms latency, 1.5-1.7 s more to the first token, then 42-48 tokens/s, by provider); the \
+         check Gemini 3.8 Flash on its fastest endpoint (`:nitro`: 180-200 ms, 0.4-0.45 s, \
+         210-240 tokens/s); the app's retry policy. The notes are generated for each episode, \
+         150 words for each minute of it in files of about 550 words, sentences of names, years, \
+         figures and places that agree with one another (the demo tells each fact once, so with \
+         less material its script would fall short of the target). \"Parts\" is how the script \
+         was written: together (the app's way when the budget holds every part at once) or one \
+         at a time (as before); a 10-minute script is one part. A stage's time runs from its \
+         first attempt's start to its last attempt's end. \"Calls\" is the time at least one \
+         attempt was in flight (the union of every attempt's interval in the request log, \
+         millisecond stamps); \"serial\" the sum of the attempts' latencies; \"longest call\" \
+         the longest single attempt, the least any schedule could take. Target: a 60-minute \
+         episode within 1.5x of its longest call.\n\n",
     );
-    md.push_str("| minutes | parts | script calls | attempts | wall (s) | script stage (s) | calls (s) | serial (s) | orchestration share | longest call (s) | wall / longest call |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.push_str("| minutes | notes (words) | parts | research calls | script calls | attempts | wall (s) | research (s) | synthesis (s) | script stage (s) | quality check (s) | calls (s) | serial (s) | orchestration share | longest call (s) | wall / longest call |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for r in &rows {
         let calls = Duration::from_millis(r.calls_ms as u64);
         let orchestration = r.wall.saturating_sub(calls);
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} % | {} | {:.2}x |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} % | {} | {:.2}x |\n",
             r.minutes,
+            r.notes_words,
             if r.together {
                 "together"
             } else {
                 "one at a time"
             },
+            r.research_calls,
             r.script_calls,
             r.attempts,
             secs(r.wall),
+            secs(Duration::from_millis(r.research_ms as u64)),
+            secs(Duration::from_millis(r.synthesis_ms as u64)),
             secs(Duration::from_millis(r.script_wall_ms as u64)),
+            secs(Duration::from_millis(r.quality_ms as u64)),
             secs(calls),
             secs(Duration::from_millis(r.serial_ms as u64)),
             orchestration.as_secs_f64() / r.wall.as_secs_f64() * 100.0,
@@ -188,6 +203,7 @@ async fn one_episode(
     minutes: u32,
     together: bool,
 ) -> Row {
+    let mut notes_words = 0;
     let id = {
         let guard = store.lock().unwrap();
         let brief = EpisodeBrief {
@@ -198,17 +214,23 @@ async fn one_episode(
             ..EpisodeBrief::default()
         };
         let ep = episode::create(guard.conn(), &brief, "demo", &current_models(&[])).unwrap();
-        for (i, (name, text)) in NOTES.iter().enumerate() {
-            // A different note each time, so no episode reuses another's answers.
-            let text = format!("{text}\nTake {n}.");
+        // Fresh notes each time, so no episode reuses another's answers.
+        for (i, (name, text)) in research_notes::for_episode(minutes, n)
+            .into_iter()
+            .enumerate()
+        {
             notes_store::add(
                 guard.conn(),
                 &ep.id,
                 &NoteInput {
-                    source_name: name.to_string(),
+                    source_name: name,
                     path: None,
                     hash: format!("hash-{n}-{i}"),
-                    word_count: text.split_whitespace().count() as u32,
+                    word_count: {
+                        let words = text.split_whitespace().count() as u32;
+                        notes_words += words;
+                        words
+                    },
                     preview: text.chars().take(50).collect(),
                     text,
                     warning: None,
@@ -254,24 +276,38 @@ async fn one_episode(
         })
         .collect();
     let spans: Vec<(i128, i128)> = attempts.iter().map(|(s, e, _)| (*s, *e)).collect();
-    let script: Vec<(i128, i128)> = attempts
-        .iter()
-        .filter(|a| a.2 == "script")
-        .map(|(s, e, _)| (*s, *e))
-        .collect();
-    let script_wall_ms = match (
-        script.iter().map(|s| s.0).min(),
-        script.iter().map(|s| s.1).max(),
-    ) {
-        (Some(a), Some(b)) => b - a,
-        _ => 0,
+    // Each stage's span: from its first attempt's start to its last attempt's end.
+    let stage_ms = |stage: &str| {
+        let spans: Vec<(i128, i128)> = attempts
+            .iter()
+            .filter(|a| a.2 == stage)
+            .map(|(s, e, _)| (*s, *e))
+            .collect();
+        let span = match (
+            spans.iter().map(|s| s.0).min(),
+            spans.iter().map(|s| s.1).max(),
+        ) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0,
+        };
+        (spans.len(), span)
     };
+    let (script_calls, script_wall_ms) = stage_ms("script");
+    let (research_calls, research_ms) = stage_ms("research");
+    let (_, synthesis_ms) = stage_ms("synthesis");
+    let (_, quality_ms) = stage_ms("quality_check");
+    let notes_words = notes_words as usize;
     Row {
         minutes,
         together,
-        script_calls: script.len(),
+        script_calls,
+        research_calls,
+        notes_words,
         wall,
+        research_ms,
+        synthesis_ms,
         script_wall_ms,
+        quality_ms,
         serial_ms: spans.iter().map(|(s, e)| e - s).sum(),
         longest_ms: spans.iter().map(|(s, e)| e - s).max().unwrap_or(0),
         attempts: spans.len() as i64,
