@@ -10,7 +10,7 @@ pub const PIECE_WORDS: usize = 2_500;
 pub const BATCH_WORDS: usize = 1_800;
 /// Research calls in flight at once. Each batch is independent and the stage waits for the
 /// slowest wave, so a long episode's notes (a 60-minute episode brings about 9,000 words, five
-/// batches) are read in one wave rather than two; more than this would mostly add requests
+/// or six batches) are read in one wave rather than two; more than this would mostly add requests
 /// that a provider's rate limit sends back to retry.
 pub const CONCURRENCY: usize = 6;
 
