@@ -219,6 +219,7 @@ async fn one_episode(
             .into_iter()
             .enumerate()
         {
+            notes_words += text.split_whitespace().count();
             notes_store::add(
                 guard.conn(),
                 &ep.id,
@@ -226,11 +227,7 @@ async fn one_episode(
                     source_name: name,
                     path: None,
                     hash: format!("hash-{n}-{i}"),
-                    word_count: {
-                        let words = text.split_whitespace().count() as u32;
-                        notes_words += words;
-                        words
-                    },
+                    word_count: text.split_whitespace().count() as u32,
                     preview: text.chars().take(50).collect(),
                     text,
                     warning: None,
@@ -296,7 +293,6 @@ async fn one_episode(
     let (research_calls, research_ms) = stage_ms("research");
     let (_, synthesis_ms) = stage_ms("synthesis");
     let (_, quality_ms) = stage_ms("quality_check");
-    let notes_words = notes_words as usize;
     Row {
         minutes,
         together,

@@ -8,10 +8,9 @@
 import { api } from "./api";
 import { modelBook, type ModelBook } from "./models";
 
-const state = $state<{ book: ModelBook; loaded: boolean }>({
-  book: modelBook(),
-  loaded: false,
-});
+// Replaced whole when the catalog arrives, never changed in place: no deep proxy over hundreds
+// of models.
+let book = $state.raw<ModelBook>(modelBook());
 
 /** Whether a screen has asked for the catalog (a connection change then loads it again). */
 let wanted = false;
@@ -26,19 +25,14 @@ function want(): void {
 export const catalog = {
   get book(): ModelBook {
     want();
-    return state.book;
-  },
-  get loaded(): boolean {
-    want();
-    return state.loaded;
+    return book;
   },
 };
 
 async function loadCatalog(): Promise<void> {
   try {
     const models = await api.modelCatalog();
-    state.book = modelBook(models);
-    state.loaded = true;
+    book = modelBook(models);
   } catch (error) {
     // Names from ids are a fine fallback; prices are then not shown.
     console.warn("The model catalog could not be loaded:", error);
