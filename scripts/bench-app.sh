@@ -40,6 +40,18 @@ if [ "${1:-}" != --measure ]; then
   exec scripts/with-keyring.sh xvfb-run -a -s "-screen 0 $SCREEN" "$0" --measure
 fi
 
+# The renderer: on Linux Castwright has WebKit draw pages on the processor when the computer
+# has no GPU (src-tauri/renderer.rs). The empty app is given the same choice, so the difference
+# between them stays the cost of Castwright itself.
+renderer="GPU (WebKit's default)"
+EMPTY_ENV=()
+if [ -n "${WEBKIT_SKIA_ENABLE_CPU_RENDERING+set}" ]; then
+  renderer="as set in the environment (WEBKIT_SKIA_ENABLE_CPU_RENDERING=$WEBKIT_SKIA_ENABLE_CPU_RENDERING)"
+elif ! compgen -G "/dev/dri/renderD*" >/dev/null || { [ -n "${LIBGL_ALWAYS_SOFTWARE:-}" ] && [ "$LIBGL_ALWAYS_SOFTWARE" != 0 ]; }; then
+  renderer="the processor (no GPU here), for both apps"
+  EMPTY_ENV=(WEBKIT_SKIA_ENABLE_CPU_RENDERING=1)
+fi
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -154,10 +166,11 @@ fail() {
 # reported, which unlike wall time does not grow when other work shares the machine.
 launch() {
   local name=$1 bin=$2 n=$3 run t0 t1 line nav dcl used
+  shift 3
   run="$work/$name-$n"
   mkdir -p "$run"
   t0=$(now_ms)
-  start_app "$bin" "$run" "$work/$name-cache"
+  start_app "$bin" "$run" "$work/$name-cache" "$@"
   line=$(wait_line interactive 60) || fail "$name did not report an interactive screen (launch $n)" "$run"
   t1=$(now_ms)
   used=$(cpu "$PID")
@@ -173,14 +186,14 @@ launch() {
 # accessibility bus) that any app's launch on a desktop finds already running, brings the
 # binaries into the page cache and fills the app's shader cache.
 launch castwright "$APP" first
-launch empty "$EMPTY" first
+launch empty "$EMPTY" first "${EMPTY_ENV[@]}"
 mv "$work/castwright.launches" "$work/castwright.first"
 mv "$work/empty.launches" "$work/empty.first"
 
 echo "launches of each app: $LAUNCHES (alternating)"
 for n in $(seq 1 "$LAUNCHES"); do
   launch castwright "$APP" "$n"
-  launch empty "$EMPTY" "$n"
+  launch empty "$EMPTY" "$n" "${EMPTY_ENV[@]}"
   printf '.'
 done
 echo
@@ -246,7 +259,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "release profile: LTO, one codegen unit, \`opt-level = \"s\"\`, stripped), so they share one"
   echo "Tauri build. The baseline is \`bench/empty-app\`: an empty Tauri 2 app with the same \`tauri\`"
   echo "version and features, its page embedded the same way, one window of the same size and the"
-  echo "same content security policy."
+  echo "same content security policy. Pages drawn by: $renderer."
   echo
   echo "Method: after a first launch of each (reported apart: it starts the session's desktop"
   echo "services, fills the page cache and the app's shader cache, which the software renderer"

@@ -7,7 +7,9 @@
 mod commands;
 mod desktop;
 mod ipc_error;
+mod renderer;
 mod settings_file;
+mod startup_key;
 mod state;
 mod stream_batch;
 
@@ -128,10 +130,13 @@ pub fn app_builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Buil
 
 /// Starts the window app.
 pub fn run() {
+    // First: it sets an environment variable, which is sound only before other threads start.
+    let renderer = renderer::choose();
     let log_dir = castwright_engine::paths::log_dir().ok();
     let _logs = log_dir
         .as_deref()
         .map(|dir| castwright_engine::logging::init(dir, castwright_engine::logging::Console::Off));
+    tracing::info!(?renderer, "page renderer");
     let result = app_builder(tauri::Builder::default()).run(tauri::generate_context!());
     if let Err(err) = result {
         tracing::error!(%err, "the app stopped with an error");

@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::desktop::{Desktop, TauriDesktop};
 use crate::settings_file::SettingsFile;
+use crate::startup_key::StartupKey;
 use crate::IpcError;
 
 /// The connection in use, built on first need and rebuilt when the choice or key changes.
@@ -35,6 +36,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     pub keychain: Keychain,
+    /// Whether a key is stored, looked up while the window opens (see `startup_key`).
+    pub startup_key: StartupKey,
     pub settings_file: SettingsFile,
     pub desktop: Arc<dyn Desktop>,
     /// The database, or why it cannot be used. A damaged or newer database must not stop the
@@ -76,12 +79,14 @@ impl AppState {
             tracing::warn!(error = %e, "could not open the database in the background");
         }
         let settings_file = SettingsFile::new(app, &data_dir);
+        let keychain = Keychain::from_env();
         Ok(AppState {
             desktop: Arc::new(TauriDesktop::new(app.clone())),
             settings_file,
             data_dir,
             log_dir,
-            keychain: Keychain::from_env(),
+            startup_key: StartupKey::start(&keychain),
+            keychain,
             db,
             active: tokio::sync::Mutex::new(None),
             runs: Mutex::new(HashMap::new()),

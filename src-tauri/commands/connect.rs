@@ -88,6 +88,7 @@ async fn connect(
     let _ = on_progress.send(ConnectStep::Checking);
     let status = {
         let store = state.db()?;
+        state.startup_key.forget();
         new_key.save(&store, &state.keychain).map_err(ipc)?
     };
     let mut s = settings::load(&state.data_dir)?.settings;

@@ -51,11 +51,10 @@ pub fn status(state: &AppState) -> Result<ConnectionStatus, IpcError> {
         }
         _ => None,
     };
-    let (has_key, keychain_problem) =
-        match castwright_engine::connections::key_status(&state.keychain) {
-            Ok(k) => (k.has_key, None),
-            Err(e) => (false, Some(e.to_string())),
-        };
+    let (has_key, keychain_problem) = match state.startup_key.has_key(&state.keychain) {
+        Ok(has_key) => (has_key, None),
+        Err(e) => (false, Some(e.message)),
+    };
     let simulated = choice == ConnectionChoice::Demo;
     Ok(ConnectionStatus {
         choice,

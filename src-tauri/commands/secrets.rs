@@ -11,7 +11,9 @@ use crate::{AppState, IpcError};
 #[tauri::command(async)]
 #[specta::specta]
 pub fn key_status(state: State<'_, AppState>) -> Result<KeyStatus, IpcError> {
-    Ok(connections::key_status(&state.keychain)?)
+    Ok(KeyStatus {
+        has_key: state.startup_key.has_key(&state.keychain)?,
+    })
 }
 
 #[tauri::command]
@@ -19,6 +21,7 @@ pub fn key_status(state: State<'_, AppState>) -> Result<KeyStatus, IpcError> {
 pub fn set_key(state: State<'_, AppState>, key: String) -> Result<KeyStatus, IpcError> {
     let key = Sensitive::new(key);
     let store = state.db()?;
+    state.startup_key.forget();
     Ok(connections::set_openrouter_key(
         &store,
         &state.keychain,
@@ -30,5 +33,6 @@ pub fn set_key(state: State<'_, AppState>, key: String) -> Result<KeyStatus, Ipc
 #[specta::specta]
 pub fn delete_key(state: State<'_, AppState>) -> Result<KeyStatus, IpcError> {
     let store = state.db()?;
+    state.startup_key.forget();
     Ok(connections::delete_openrouter_key(&store, &state.keychain)?)
 }
