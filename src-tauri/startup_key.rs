@@ -10,7 +10,8 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use castwright_engine::secrets::{Keychain, OPENROUTER_ACCOUNT};
+use castwright_engine::connections;
+use castwright_engine::secrets::Keychain;
 
 use crate::IpcError;
 
@@ -25,7 +26,9 @@ pub struct StartupKey {
 }
 
 fn look_up(keychain: &Keychain) -> Answer {
-    keychain.has(OPENROUTER_ACCOUNT).map_err(IpcError::from)
+    connections::key_status(keychain)
+        .map(|status| status.has_key)
+        .map_err(IpcError::from)
 }
 
 impl StartupKey {

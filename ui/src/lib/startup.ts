@@ -1,9 +1,9 @@
 // What the first screen needs from the Rust side, asked for the moment the page starts.
 //
-// The page's own code (the components, Svelte) takes tens of milliseconds to load and run;
-// the answers to these calls take about as long to come back (the keychain is asked over
-// D-Bus). Asked from the small entry module before the rest loads, they are answered while
-// it loads, instead of after it.
+// The page's own code (the components, Svelte) takes tens of milliseconds to load and run,
+// and while the window is opening the answers to these calls take about as long to come back.
+// Asked from the small entry module before the rest loads, they are answered while it loads,
+// instead of after it.
 
 import { api, type AppInfo, type ConnectionStatus, type EpisodeCard, type KeyStatus, type SettingsView } from "./api";
 
