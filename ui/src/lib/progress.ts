@@ -32,6 +32,8 @@ export type StageLive = {
   cached: boolean;
   /** "<Model> was unavailable — <Model> took over", one per switch. */
   handovers: string[];
+  /** What happened on the way, in plain words, as the finished run reports it. */
+  note: string | null;
   /** Told before the run: a retired model left out or replaced, a paid backup's cost. */
   changes: string[];
   error: string | null;
@@ -62,6 +64,7 @@ function blankStage(): StageLive {
     model: null,
     cached: false,
     handovers: [],
+    note: null,
     changes: [],
     error: null,
   };
@@ -123,8 +126,19 @@ export function beginRun(view: RunView, only: Stage | null = null): void {
       card.status = "waiting";
       card.error = null;
       card.handovers = [];
+      card.note = null;
       card.changes = [];
     }
+  }
+}
+
+/**
+ * The finished run's word on each stage ("… stopped at its length limit; it continued and
+ * finished"): shown on the stage's card after the run, cleared when the stage runs again.
+ */
+export function applyNotes(view: RunView, stages: { stage: Stage; note?: string | null }[]): void {
+  for (const { stage, note } of stages) {
+    if (note) view.stages[stage].note = note;
   }
 }
 

@@ -10,11 +10,13 @@ import {
   type Episode,
   type Estimate,
   type Presets,
+  type RunSummary,
   type Stage,
 } from "./api";
 import { compareUsd, subtractUsd } from "./money";
 import { STAGES } from "./models";
 import {
+  applyNotes,
   applyStageCosts,
   beginRun,
   emptyRun,
@@ -165,8 +167,9 @@ export class RunController {
     beginRun(run, options.rerun ?? null);
     this.changed();
     const progress = progressPerFrame(run);
+    let summary: RunSummary | null = null;
     try {
-      await api.runEpisode(this.episodeId, options.rerun ?? null, options.chain ?? null, channel(progress.push));
+      summary = await api.runEpisode(this.episodeId, options.rerun ?? null, options.chain ?? null, channel(progress.push));
     } catch (thrown) {
       const error = toApiError(thrown);
       if (!run.error) run.error = { stage: null, code: error.code, message: error.message };
@@ -174,6 +177,7 @@ export class RunController {
       progress.flush();
       endRun(run);
     }
+    if (summary) applyNotes(run, summary.stages);
     if (!this.alive) return;
     // A cancelled stage shows the draft it kept, with what it cost so far.
     if (run.error?.code === "cancelled") await this.loadOutputs();

@@ -124,6 +124,33 @@ describe("episode workspace", () => {
     expect(screen.getByTestId("run")).toBeInTheDocument();
   });
 
+  it("shows on a stage's card what the finished run says happened in it, until its next run", async () => {
+    const { engine, user } = setup();
+    const note = "Claude Opus 4 stopped at its length limit; it continued and finished.";
+    let runs = 0;
+    engine.handlers.set("run_episode", () => {
+      runs++;
+      return Promise.resolve({
+        stages: [
+          { stage: "research", model: "meta-llama/llama-4-maverick", calls: 1, cost_usd: "0.01", cached: false, note: null },
+          { stage: "script", model: "anthropic/claude-opus-4", calls: 2, cost_usd: "0.2", cached: false, note: runs === 1 ? note : null },
+        ],
+        total_usd: "0.21",
+        qc_score: null,
+        qc_passed: null,
+      });
+    });
+    await screen.findByTestId("estimate");
+    await user.click(screen.getByTestId("run"));
+    const card = screen.getByTestId("stage-script");
+    await waitFor(() => expect(card.querySelector("[data-testid=stage-note]")).toHaveTextContent(note));
+    expect(screen.getByTestId("stage-research").querySelector("[data-testid=stage-note]")).toBeNull();
+
+    await user.click(await screen.findByTestId("run"));
+    await waitFor(() => expect(runs).toBe(2));
+    await waitFor(() => expect(card.querySelector("[data-testid=stage-note]")).toBeNull());
+  });
+
   it("cancels a run and keeps calm about it", async () => {
     const { engine, user } = setup();
     let channel: Channel<ProgressEvent> | null = null;
