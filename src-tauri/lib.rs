@@ -4,6 +4,7 @@
 // No panicking shortcuts outside tests: a failure is an error the producer can read.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod background;
 mod commands;
 mod desktop;
 mod ipc_error;

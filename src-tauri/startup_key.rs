@@ -35,15 +35,8 @@ impl StartupKey {
     /// Starts the lookup. Should the thread not start, the first question looks it up itself.
     pub fn start(keychain: &Keychain) -> Self {
         let answer: Arc<OnceLock<Answer>> = Arc::new(OnceLock::new());
-        let (slot, keychain) = (answer.clone(), keychain.clone());
-        let spawned = std::thread::Builder::new()
-            .name("keychain-lookup".into())
-            .spawn(move || {
-                slot.get_or_init(|| look_up(&keychain));
-            });
-        if let Err(e) = spawned {
-            tracing::warn!(error = %e, "could not look up the key in the background");
-        }
+        let keychain = keychain.clone();
+        crate::background::fill("keychain-lookup", &answer, move || look_up(&keychain));
         StartupKey {
             answer,
             left: AtomicU8::new(FIRST_QUESTIONS),
@@ -74,15 +67,19 @@ impl StartupKey {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_the_first_questions_get_the_start_up_answer() {
-        // A keychain service of its own, so no real key is touched; the answer is set by hand
-        // as if the lookup had found a key, and the keychain itself is never reached for it.
-        let keychain = Keychain::with_service("castwright-test-startup-key");
-        let startup = StartupKey {
+    /// As if the start-up lookup had found a key; the keychain itself is never reached for it.
+    fn found_at_start() -> StartupKey {
+        StartupKey {
             answer: Arc::new(OnceLock::from(Ok(true))),
             left: AtomicU8::new(FIRST_QUESTIONS),
-        };
+        }
+    }
+
+    #[test]
+    fn only_the_first_questions_get_the_start_up_answer() {
+        // A keychain service of its own, so no real key is touched.
+        let keychain = Keychain::with_service("castwright-test-startup-key");
+        let startup = found_at_start();
         assert_eq!(startup.has_key(&keychain), Ok(true));
         assert_eq!(startup.has_key(&keychain), Ok(true));
         // The third question asks the keychain, which has no such key (or, without a keychain
@@ -93,10 +90,7 @@ mod tests {
     #[test]
     fn a_changed_key_ends_the_start_up_answer() {
         let keychain = Keychain::with_service("castwright-test-startup-key");
-        let startup = StartupKey {
-            answer: Arc::new(OnceLock::from(Ok(true))),
-            left: AtomicU8::new(FIRST_QUESTIONS),
-        };
+        let startup = found_at_start();
         startup.forget();
         assert_ne!(startup.has_key(&keychain), Ok(true));
     }

@@ -68,16 +68,8 @@ impl AppState {
         let data_dir = paths::data_dir().map_err(|e| IpcError::internal(e.to_string()))?;
         let log_dir = paths::log_dir().map_err(|e| IpcError::internal(e.to_string()))?;
         let db: Arc<OnceLock<DbSlot>> = Arc::new(OnceLock::new());
-        let (slot, dir) = (db.clone(), data_dir.clone());
-        let opener = std::thread::Builder::new()
-            .name("open-database".into())
-            .spawn(move || {
-                slot.get_or_init(|| open_db(&dir));
-            });
-        if let Err(e) = opener {
-            // The first command that needs the database opens it instead.
-            tracing::warn!(error = %e, "could not open the database in the background");
-        }
+        let dir = data_dir.clone();
+        crate::background::fill("open-database", &db, move || open_db(&dir));
         let settings_file = SettingsFile::new(app, &data_dir);
         let keychain = Keychain::from_env();
         Ok(AppState {
